@@ -1,0 +1,31 @@
+/**
+ * Jest runs in native ESM mode (`node --experimental-vm-modules`, see `npm test`):
+ * NestJS 12 ships ESM only, which jest's CommonJS runtime cannot require().
+ * ts-jest only transpiles (isolatedModules); `npm test` type-checks with tsc first.
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test', '<rootDir>/lib'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': [
+      'ts-jest',
+      {
+        useESM: true,
+        tsconfig: {
+          module: 'es2022',
+          moduleResolution: 'bundler',
+          target: 'es2022',
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          esModuleInterop: true,
+          isolatedModules: true,
+          sourceMap: true
+        }
+      }
+    ]
+  },
+  testTimeout: 60000
+};

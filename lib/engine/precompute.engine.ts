@@ -1,0 +1,254 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { defer, from, lastValueFrom, mergeMap } from 'rxjs';
+import type { PrecomputedHandler } from '../discovery/precomputed-handler';
+import type { RawValue } from '../domains/domain-values';
+import type { HandlerStatus, PrecomputeSummary } from '../interfaces/precompute-status.interface';
+import { invokeHandler } from '../invocation/handler-invoker';
+import { toResponseJson } from '../invocation/response-serializer';
+import { combinations } from '../plan/combinations';
+import { LOGGER_CONTEXT } from '../precompute.constants';
+import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
+import { createEntry, type CacheEntry } from '../storage/cache-entry';
+import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
+import { formatDuration, ProgressReporter } from './progress-reporter';
+
+/** One combination to compute. */
+export interface Job {
+  readonly handler: PrecomputedHandler;
+  readonly key: string;
+  readonly values: readonly RawValue[];
+}
+
+type Outcome = { entry?: CacheEntry; error?: string };
+
+interface Counters {
+  computed: number;
+  failed: number;
+  inProgress: number;
+}
+
+/**
+ * Executes plans: computes combinations at a bounded concurrency, never the
+ * same key twice at once (single flight, shared with live requests), with
+ * retries, timeouts, progress lines and a summary. Every result is stored the
+ * moment it completes.
+ */
+@Injectable()
+export class PrecomputeEngine {
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly flights = new Map<string, Promise<CacheEntry | undefined>>();
+  private readonly counters = new Map<PrecomputedHandler, Counters>();
+  private readonly plans = new WeakMap<PrecomputedHandler, Job[]>();
+  private aborted = false;
+
+  constructor(
+    @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
+    @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
+  ) {}
+
+  /** Computes every missing combination of each handler, one handler after another. */
+  async run(handlers: readonly PrecomputedHandler[]): Promise<PrecomputeSummary> {
+    const startedAt = Date.now();
+    const summary = { cached: 0, computed: 0, failed: 0, skipped: 0, durationMs: 0, failures: [] as Array<{ key: string; error: string }> };
+    for (const handler of handlers) {
+      const jobs = this.missing(handler);
+      const cached = handler.total - jobs.length;
+      summary.cached += cached;
+      if (jobs.length === 0) {
+        this.logger.log(`All ${handler.total} combination${handler.total === 1 ? '' : 's'} of ${handler.name} already cached`);
+        continue;
+      }
+      const concurrency = Math.min(handler.options.concurrency ?? this.options.concurrency, jobs.length);
+      this.logger.log(
+        `${handler.name}: ${handler.total} combination${handler.total === 1 ? '' : 's'}, ${cached} cached, ` +
+          `${jobs.length} to compute (concurrency ${concurrency})`,
+      );
+      const handlerStart = Date.now();
+      const progress = new ProgressReporter(
+        this.options.progress ? this.logger : undefined,
+        handler.name,
+        jobs.length,
+        this.options.progressIntervalMs,
+      );
+      const before = { ...summary };
+      await lastValueFrom(
+        from(jobs).pipe(
+          mergeMap(
+            (job) =>
+              defer(async () => {
+                if (this.aborted) {
+                  summary.skipped++;
+                  return;
+                }
+                const outcome = await this.settle(job);
+                if (outcome.error === undefined) summary.computed++;
+                else {
+                  summary.failed++;
+                  summary.failures.push({ key: job.key, error: outcome.error });
+                }
+                progress.tick();
+              }),
+            concurrency,
+          ),
+        ),
+        { defaultValue: undefined },
+      );
+      this.logger.log(
+        `${handler.name}: computed ${summary.computed - before.computed}, failed ${summary.failed - before.failed}` +
+          `${summary.skipped > before.skipped ? `, skipped ${summary.skipped - before.skipped} (shutting down)` : ''}` +
+          ` in ${formatDuration(Date.now() - handlerStart)}`,
+      );
+    }
+    summary.durationMs = Date.now() - startedAt;
+    return summary;
+  }
+
+  /** Every combination of a handler, with its key (built once per handler). */
+  plan(handler: PrecomputedHandler): readonly Job[] {
+    let jobs = this.plans.get(handler);
+    if (!jobs) {
+      jobs = [];
+      for (const values of combinations(handler.keys.params)) {
+        jobs.push({ handler, key: handler.keys.keyOf(values), values });
+      }
+      this.plans.set(handler, jobs);
+    }
+    return jobs;
+  }
+
+  /** The combinations of a handler that the store does not hold. */
+  missing(handler: PrecomputedHandler): Job[] {
+    return this.plan(handler).filter((job) => !this.store.get(job.key));
+  }
+
+  /**
+   * Computes and stores one combination, or joins the computation already
+   * under way for the same key. Resolves with the entry, or undefined when
+   * the handler failed (the failure is logged).
+   */
+  compute(job: Job): Promise<CacheEntry | undefined> {
+    return this.settle(job).then((outcome) => outcome.entry);
+  }
+
+  /** The computation under way for a key, if any. */
+  inFlight(key: string): Promise<CacheEntry | undefined> | undefined {
+    return this.flights.get(key);
+  }
+
+  /**
+   * Lets a live request's own handler call stand as the computation of `key`:
+   * others asking for it meanwhile wait for this one instead of calling the
+   * handler again. Call the returned function with the handler's result, or
+   * with an error.
+   */
+  shareLive(handler: PrecomputedHandler, key: string): (result: { value: unknown } | { error: unknown }) => void {
+    let settle!: (result: { value: unknown } | { error: unknown }) => void;
+    const flight = new Promise<CacheEntry | undefined>((resolve) => {
+      settle = (result) => {
+        if ('error' in result) return resolve(undefined);
+        toResponseJson(handler, result.value)
+          .then((value) => this.store.get(key) ?? this.storeEntry(handler, key, value))
+          .then(resolve, (error: unknown) => {
+            this.logger.error(`${handler.name}: could not store the live result of ${key}: ${describeError(error)}`);
+            resolve(undefined);
+          });
+      };
+    }).finally(() => this.flights.delete(key));
+    this.flights.set(key, flight);
+    return settle;
+  }
+
+  /** Stops starting new combinations; those under way finish and are stored. */
+  abort(): void {
+    this.aborted = true;
+  }
+
+  status(handlers: readonly PrecomputedHandler[]): HandlerStatus[] {
+    return handlers.map((handler) => {
+      const counters = this.countersOf(handler);
+      return {
+        handler: handler.name,
+        route: `GET ${handler.keys.route.path}`,
+        total: handler.total,
+        cached: handler.total - this.missing(handler).length,
+        computed: counters.computed,
+        failed: counters.failed,
+        inProgress: counters.inProgress,
+      };
+    });
+  }
+
+  private settle(job: Job): Promise<Outcome> {
+    const existing = this.flights.get(job.key);
+    if (existing) return existing.then((entry) => (entry ? { entry } : { error: 'failed in a concurrent computation' }));
+    const counters = this.countersOf(job.handler);
+    counters.inProgress++;
+    const attempt = this.attempt(job).then(
+      (entry): Outcome => {
+        counters.computed++;
+        return { entry };
+      },
+      (error: unknown): Outcome => {
+        counters.failed++;
+        this.logger.error(`${job.handler.name} failed for ${job.key}: ${describeError(error)}`);
+        return { error: describeError(error) };
+      },
+    );
+    const flight = attempt.then((outcome) => outcome.entry);
+    this.flights.set(job.key, flight);
+    return attempt.finally(() => {
+      counters.inProgress--;
+      this.flights.delete(job.key);
+    });
+  }
+
+  private async attempt(job: Job): Promise<CacheEntry> {
+    const { handler } = job;
+    const retries = handler.options.retries ?? this.options.retries;
+    const timeoutMs = handler.options.timeoutMs ?? this.options.timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await withTimeout(invokeHandler(handler, job.values), timeoutMs);
+        return await this.storeEntry(handler, job.key, await toResponseJson(handler, result));
+      } catch (error) {
+        if (attempt >= retries || this.aborted) throw error;
+        const delay = this.options.retryDelayMs * 2 ** attempt;
+        this.logger.warn(`${handler.name} failed for ${job.key} (${describeError(error)}); retry ${attempt + 1}/${retries} in ${delay}ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async storeEntry(handler: PrecomputedHandler, key: string, value: unknown): Promise<CacheEntry> {
+    const entry = createEntry(key, value, handler.options.version);
+    await this.store.put([entry]);
+    return entry;
+  }
+
+  private countersOf(handler: PrecomputedHandler): Counters {
+    let counters = this.counters.get(handler);
+    if (!counters) {
+      counters = { computed: 0, failed: 0, inProgress: 0 };
+      this.counters.set(handler, counters);
+    }
+    return counters;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number | undefined): Promise<T> {
+  if (!timeoutMs) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs}ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const response = (error as { getResponse?: () => unknown }).getResponse?.();
+    const detail = typeof response === 'object' && response !== null ? ` ${JSON.stringify(response)}` : '';
+    return `${error.name}: ${error.message}${detail}`;
+  }
+  return String(error);
+}

@@ -1,0 +1,46 @@
+import type { PrecomputeStore } from '../storage/precompute-store.interface';
+
+/**
+ * When the startup precompute runs:
+ * - `blocking`: `app.listen()` resolves once every combination is computed;
+ * - `background`: the app listens at once; misses run live and are stored;
+ * - `off`: nothing is computed; the app serves what the cache holds.
+ */
+export type StartupMode = 'blocking' | 'background' | 'off';
+
+/** What to do with a cache file that does not parse or has the wrong shape. */
+export type InvalidFilePolicy = 'fail' | 'move-aside';
+
+/** Options of `PrecomputeModule.forRoot()` / `forRootAsync()`. */
+export interface PrecomputeModuleOptions {
+  /** Path of the JSON cache file, relative to the working directory. */
+  cacheFile?: string;
+  /** A store of your own (e.g. shared by replicas) instead of the JSON file. */
+  store?: PrecomputeStore;
+  /** Combinations computed at the same time, per handler. Default 4. */
+  concurrency?: number;
+  /** Refuse handlers with more combinations than this. Default 10,000. */
+  maxCombinations?: number;
+  /** Default `blocking`. */
+  startup?: StartupMode;
+  /** Attempts after the first failure of one combination. Default 0. */
+  retries?: number;
+  /** Delay before the first retry; doubles with each retry. Default 500. */
+  retryDelayMs?: number;
+  /** Gives up on one attempt after this many milliseconds. Default: no limit. */
+  timeoutMs?: number;
+  /** Fail startup after the run when any combination failed. Default false. */
+  failOnError?: boolean;
+  /** Log progress lines while computing. Default true. */
+  progress?: boolean;
+  /** Least time between two progress lines. Default 2000. */
+  progressIntervalMs?: number;
+  /** A cache file that does not parse: `fail` (default) or `move-aside`. */
+  onInvalidFile?: InvalidFilePolicy;
+  /** Reload the cache file when a person edits it while the app runs. Default true. */
+  watchFile?: boolean;
+  /** A lock on the cache file older than this is taken over. Default 10,000. */
+  lockStaleMs?: number;
+  /** Store results of live requests for combinations missing from the cache. Default true. */
+  persistLiveResults?: boolean;
+}

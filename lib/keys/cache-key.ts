@@ -1,0 +1,96 @@
+import type { ParameterSpec, RawValue } from '../domains/domain-values';
+
+/** Method and path template of a route, e.g. `GET` and `/stores/:store/report`. */
+export interface RouteTemplate {
+  readonly method: string;
+  readonly path: string;
+}
+
+/** A request's query and route params as the HTTP adapter parsed them: strings, arrays, absent. */
+export type RawParams = Readonly<Record<string, unknown>>;
+
+/**
+ * The one source of cache keys. A key reads like the request it answers:
+ * `GET /stores/101/report?period=Q1&region=EMEA` (query keys sorted, values
+ * URL-encoded, absent parameters left out). Precompute builds keys from
+ * combinations and the interceptor from live requests, both through `keyOf()`,
+ * so the two can never drift apart.
+ */
+export class CacheKeyBuilder {
+  private readonly queryIndex = new Map<string, number>();
+  private readonly allowed: ReadonlyArray<ReadonlySet<RawValue>>;
+  /** Query parameter positions, sorted by name. */
+  private readonly queryOrder: readonly number[];
+  private readonly segments: ReadonlyArray<string | number>;
+
+  constructor(
+    readonly route: RouteTemplate,
+    readonly params: readonly ParameterSpec[],
+  ) {
+    params.forEach((param, index) => param.source === 'query' && this.queryIndex.set(param.name, index));
+    this.allowed = params.map((param) => new Set(param.values));
+    this.queryOrder = [...this.queryIndex.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, index]) => index);
+    this.segments = route.path.split('/').map((segment) => {
+      const index = params.findIndex((param) => param.source === 'path' && segment === `:${param.name}`);
+      return index >= 0 ? index : segment;
+    });
+  }
+
+  /** The key of one combination (raw values aligned with `params`). */
+  keyOf(values: readonly RawValue[]): string {
+    let path = '';
+    for (let i = 0; i < this.segments.length; i++) {
+      const segment = this.segments[i];
+      if (i > 0) path += '/';
+      path += typeof segment === 'number' ? encodeURIComponent(values[segment] ?? '') : segment;
+    }
+    let query = '';
+    for (const index of this.queryOrder) {
+      const value = values[index];
+      if (value === undefined) continue;
+      query += `${query ? '&' : '?'}${encodeURIComponent(this.params[index].name)}=${encodeURIComponent(value)}`;
+    }
+    return `${this.route.method} ${path || '/'}${query}`;
+  }
+
+  /**
+   * The combination a live request asks for, or undefined when it is not
+   * exactly one combination of the domain: an unknown or repeated query key, a
+   * value outside the domain, a required parameter missing. Those requests go
+   * through Nest's normal pipeline instead.
+   */
+  valuesOf(query: RawParams | undefined, pathParams: RawParams | undefined): RawValue[] | undefined {
+    if (query) {
+      for (const name of Object.keys(query)) {
+        if (!this.queryIndex.has(name)) return undefined;
+      }
+    }
+    const values: RawValue[] = new Array(this.params.length);
+    for (let i = 0; i < this.params.length; i++) {
+      const param = this.params[i];
+      const bag = param.source === 'query' ? query : pathParams;
+      const raw = bag && Object.hasOwn(bag, param.name) ? bag[param.name] : undefined;
+      if (raw !== undefined && typeof raw !== 'string') return undefined;
+      if (!this.allowed[i].has(raw)) return undefined;
+      values[i] = raw;
+    }
+    return values;
+  }
+
+  /** The key a live request maps to, or undefined (see `valuesOf`). */
+  keyOfRequest(query: RawParams | undefined, pathParams: RawParams | undefined): string | undefined {
+    const values = this.valuesOf(query, pathParams);
+    return values && this.keyOf(values);
+  }
+}
+
+/** Joins a global prefix, a controller path and a handler path into `/a/b/c`. */
+export function joinRoutePath(...parts: readonly string[]): string {
+  const path = parts
+    .flatMap((part) => part.split('/'))
+    .filter((segment) => segment.length > 0)
+    .join('/');
+  return `/${path}`;
+}

@@ -1,0 +1,58 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { PrecomputeExplorer } from './discovery/precompute.explorer';
+import { PrecomputeMetadataAccessor } from './discovery/precompute-metadata.accessor';
+import { PrecomputeRegistry } from './discovery/precompute.registry';
+import { PrecomputeEngine } from './engine/precompute.engine';
+import type { PrecomputeModuleOptions } from './interfaces/precompute-module-options.interface';
+import { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE } from './precompute.module-definition';
+import { PRECOMPUTE_OPTIONS, resolveOptions, type ResolvedOptions } from './precompute.options';
+import { PrecomputeOrchestrator } from './precompute.orchestrator';
+import { PrecomputeService } from './precompute.service';
+import { PrecomputeInterceptor } from './serving/precompute.interceptor';
+import { JsonFileStore } from './storage/json-file/json-file.store';
+import { PRECOMPUTE_STORE } from './storage/precompute-store.interface';
+
+/**
+ * Import once in the root module:
+ * `PrecomputeModule.forRoot('cache.json')`, `forRoot({ cacheFile, ...options })`
+ * or `forRootAsync({ useFactory, inject })`. It is global, so `@Precomputed()`
+ * works in every feature module.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    {
+      provide: PRECOMPUTE_OPTIONS,
+      useFactory: (options: PrecomputeModuleOptions) => resolveOptions(options),
+      inject: [MODULE_OPTIONS_TOKEN],
+    },
+    {
+      provide: PRECOMPUTE_STORE,
+      useFactory: (options: ResolvedOptions) =>
+        options.store ??
+        new JsonFileStore({
+          file: options.cacheFile as string,
+          onInvalidFile: options.onInvalidFile,
+          watch: options.watchFile,
+          lockStaleMs: options.lockStaleMs,
+        }),
+      inject: [PRECOMPUTE_OPTIONS],
+    },
+    PrecomputeMetadataAccessor,
+    PrecomputeExplorer,
+    PrecomputeRegistry,
+    PrecomputeEngine,
+    PrecomputeOrchestrator,
+    PrecomputeService,
+    PrecomputeInterceptor,
+  ],
+  // The interceptor is created in the module of each decorated controller; it needs these
+  exports: [PrecomputeService, PrecomputeRegistry, PrecomputeEngine, PRECOMPUTE_STORE, PRECOMPUTE_OPTIONS],
+})
+export class PrecomputeModule extends ConfigurableModuleClass {
+  /** `forRoot('cache.json')` is short for `forRoot({ cacheFile: 'cache.json' })`. */
+  static override forRoot(options: string | typeof OPTIONS_TYPE): DynamicModule {
+    return super.forRoot(typeof options === 'string' ? { cacheFile: options } : options);
+  }
+}

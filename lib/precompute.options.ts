@@ -1,0 +1,73 @@
+import type { LoggerService } from '@nestjs/common';
+import type { PrecomputeModuleOptions } from './interfaces/precompute-module-options.interface';
+import { DEFAULTS } from './precompute.constants';
+import { messages } from './precompute.messages';
+
+/** Injection token of the options with every default filled in. */
+export const PRECOMPUTE_OPTIONS = Symbol('PrecomputeOptions');
+
+type Defaulted = keyof typeof DEFAULTS;
+export type ResolvedOptions = Omit<PrecomputeModuleOptions, Defaulted> &
+  Required<Pick<PrecomputeModuleOptions, Defaulted>> & { readonly logger?: LoggerService };
+
+const KNOWN: ReadonlyArray<keyof PrecomputeModuleOptions> = [
+  'cacheFile',
+  'store',
+  'concurrency',
+  'maxCombinations',
+  'startup',
+  'retries',
+  'retryDelayMs',
+  'timeoutMs',
+  'failOnError',
+  'progress',
+  'progressIntervalMs',
+  'onInvalidFile',
+  'watchFile',
+  'lockStaleMs',
+  'persistLiveResults',
+];
+
+const WHOLE_NUMBERS: ReadonlyArray<[keyof PrecomputeModuleOptions, number]> = [
+  ['concurrency', 1],
+  ['maxCombinations', 1],
+  ['retries', 0],
+  ['retryDelayMs', 0],
+  ['timeoutMs', 1],
+  ['progressIntervalMs', 0],
+  ['lockStaleMs', 2000],
+];
+
+const CHOICES: ReadonlyArray<[keyof PrecomputeModuleOptions, readonly unknown[]]> = [
+  ['startup', ['blocking', 'background', 'off']],
+  ['onInvalidFile', ['fail', 'move-aside']],
+  ['failOnError', [true, false]],
+  ['progress', [true, false]],
+  ['watchFile', [true, false]],
+  ['persistLiveResults', [true, false]],
+];
+
+/** Checks the options a user gave and fills in the defaults; throws a message naming the bad option. */
+export function resolveOptions(options: PrecomputeModuleOptions): ResolvedOptions {
+  for (const name of Object.keys(options)) {
+    if (!KNOWN.includes(name as keyof PrecomputeModuleOptions)) throw new Error(messages.unknownOption(name, KNOWN));
+  }
+  for (const [name, minimum] of WHOLE_NUMBERS) {
+    const value = options[name];
+    if (value !== undefined && (!Number.isInteger(value) || (value as number) < minimum)) {
+      throw new Error(messages.invalidOption(name, `must be a whole number of at least ${minimum}, got ${String(value)}`));
+    }
+  }
+  for (const [name, choices] of CHOICES) {
+    const value = options[name];
+    if (value !== undefined && !choices.includes(value)) {
+      throw new Error(messages.invalidOption(name, `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, got ${JSON.stringify(value)}`));
+    }
+  }
+  if (options.cacheFile !== undefined && (typeof options.cacheFile !== 'string' || options.cacheFile.trim() === '')) {
+    throw new Error(messages.invalidOption('cacheFile', 'must be a non-empty file path'));
+  }
+  if (options.cacheFile === undefined && options.store === undefined) throw new Error(messages.noCacheFile());
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  return { ...DEFAULTS, ...defined } as ResolvedOptions;
+}

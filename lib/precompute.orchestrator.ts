@@ -1,0 +1,111 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { PrecomputeExplorer } from './discovery/precompute.explorer';
+import { PrecomputeRegistry } from './discovery/precompute.registry';
+import type { PrecomputedHandler } from './discovery/precomputed-handler';
+import { PrecomputeEngine } from './engine/precompute.engine';
+import type { PrecomputeSummary } from './interfaces/precompute-status.interface';
+import { LOGGER_CONTEXT } from './precompute.constants';
+import { messages } from './precompute.messages';
+import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from './precompute.options';
+import { PRECOMPUTE_STORE, type PrecomputeStore } from './storage/precompute-store.interface';
+
+/**
+ * The module's lifecycle: at bootstrap, discover handlers, open the store and
+ * run the precompute (blocking, in the background, or not at all); at
+ * shutdown, stop starting work and persist what is done.
+ */
+@Injectable()
+export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private resolveReady!: (summary: PrecomputeSummary) => void;
+  private rejectReady!: (error: Error) => void;
+  /** Settles when the startup precompute has finished. */
+  readonly ready: Promise<PrecomputeSummary> = new Promise((resolve, reject) => {
+    this.resolveReady = resolve;
+    this.rejectReady = reject;
+  });
+  private opened = false;
+
+  constructor(
+    private readonly explorer: PrecomputeExplorer,
+    private readonly registry: PrecomputeRegistry,
+    private readonly engine: PrecomputeEngine,
+    @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
+    @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
+  ) {
+    // whenReady() callers see the failure; nobody awaiting it must not crash the process
+    this.ready.catch(() => undefined);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const handlers = await this.explorer.explore();
+      this.registry.register(handlers);
+      await this.store.open({ logger: this.logger });
+      this.opened = true;
+      this.reportOrphans(handlers);
+      if (this.options.startup === 'off') {
+        this.resolveReady(this.summaryWithoutRun(handlers));
+        return;
+      }
+      const run = this.store.exclusive(() => this.engine.run(handlers)).then((summary) => this.finish(summary));
+      if (this.options.startup === 'blocking') await run;
+      else run.catch((error: Error) => this.logger.error(error.message));
+    } catch (error) {
+      this.rejectReady(error as Error);
+      throw error;
+    }
+  }
+
+  beforeApplicationShutdown(): void {
+    this.engine.abort();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.opened) await this.store.close();
+  }
+
+  private finish(summary: PrecomputeSummary): PrecomputeSummary {
+    if (summary.failed > 0 && this.options.failOnError) {
+      const error = new Error(messages.runFailed(summary.failed, summary.failures.map((f) => `  ${f.key}: ${f.error}`).join('\n')));
+      this.rejectReady(error);
+      throw error;
+    }
+    this.resolveReady(summary);
+    return summary;
+  }
+
+  private summaryWithoutRun(handlers: readonly PrecomputedHandler[]): PrecomputeSummary {
+    const missing = handlers.reduce((sum, handler) => sum + this.engine.missing(handler).length, 0);
+    const total = handlers.reduce((sum, handler) => sum + handler.total, 0);
+    if (missing > 0) this.logger.warn(`startup is 'off': ${missing} of ${total} combinations are not in ${this.store.describe()} and are answered live`);
+    return { cached: total - missing, computed: 0, failed: 0, skipped: missing, durationMs: 0, failures: [] };
+  }
+
+  /** Entries that match no combination any more are kept (they may hold hand edits) and counted here. */
+  private reportOrphans(handlers: readonly PrecomputedHandler[]): void {
+    const current = new Set<string>();
+    for (const handler of handlers) {
+      for (const job of this.engine.plan(handler)) current.add(job.key);
+    }
+    const orphans = new Map<string, number>();
+    for (const entry of this.store.entries()) {
+      if (current.has(entry.key)) continue;
+      const route = entry.key.split('?')[0];
+      orphans.set(route, (orphans.get(route) ?? 0) + 1);
+    }
+    for (const [route, count] of orphans) {
+      this.logger.warn(
+        `${count} entr${count === 1 ? 'y' : 'ies'} of ${route} in ${this.store.describe()} match no current combination; ` +
+          'kept as they are (delete them from the file by hand if they are no longer needed)',
+      );
+    }
+  }
+}

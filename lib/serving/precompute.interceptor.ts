@@ -1,0 +1,156 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+  type Type,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { from, mergeMap, of, tap, type Observable } from 'rxjs';
+import { PrecomputeRegistry } from '../discovery/precompute.registry';
+import type { PrecomputedHandler } from '../discovery/precomputed-handler';
+import { PrecomputeEngine } from '../engine/precompute.engine';
+import { LOGGER_CONTEXT } from '../precompute.constants';
+import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
+import { hashText, type CacheEntry } from '../storage/cache-entry';
+import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
+
+/** What a hit sends, built once per entry. */
+interface PreparedResponse {
+  /** The JSON text of the value. */
+  readonly body: string;
+  /** Strong validator derived from the body: equal across processes and restarts. */
+  readonly etag: string;
+  readonly lastModified?: string;
+}
+
+interface HttpRequestLike {
+  query?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+interface HttpResponseLike {
+  getHeader(name: string): unknown;
+}
+
+/**
+ * Serves `@Precomputed()` handlers from the store. Runs after guards and
+ * before pipes, so it sees the raw query: a request that maps to exactly one
+ * combination the store holds is answered without calling the handler;
+ * anything else goes on through Nest's pipeline (validation, the live handler).
+ */
+@Injectable()
+export class PrecomputeInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly prepared = new WeakMap<CacheEntry, PreparedResponse>();
+
+  constructor(
+    private readonly registry: PrecomputeRegistry,
+    private readonly engine: PrecomputeEngine,
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
+    @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const handler =
+      context.getType() === 'http' ? this.registry.find(context.getClass<Type>(), context.getHandler()) : undefined;
+    if (!handler) return next.handle();
+    const http = context.switchToHttp();
+    const request = http.getRequest<HttpRequestLike>();
+    const key = this.keyOf(handler, request);
+    if (key === undefined) return next.handle();
+    let entry: CacheEntry | undefined;
+    try {
+      entry = this.store.get(key);
+    } catch (error) {
+      this.logger.error(`Reading ${key} from ${this.store.describe()} failed, answering live: ${(error as Error).message}`);
+      return next.handle();
+    }
+    if (entry) return this.serve(entry, handler, request, http.getResponse());
+    return this.miss(handler, key, request, http.getResponse(), next);
+  }
+
+  /**
+   * The cache key of a request, or undefined when it is not exactly one
+   * combination of the handler's domain. Override to change how requests map to keys.
+   */
+  protected keyOf(handler: PrecomputedHandler, request: HttpRequestLike): string | undefined {
+    return handler.keys.keyOfRequest(request.query, request.params);
+  }
+
+  private serve(entry: CacheEntry, handler: PrecomputedHandler, request: HttpRequestLike, response: HttpResponseLike): Observable<unknown> {
+    const prepared = this.prepare(entry);
+    const adapter = this.adapterHost.httpAdapter;
+    adapter.setHeader(response, 'ETag', prepared.etag);
+    if (prepared.lastModified) adapter.setHeader(response, 'Last-Modified', prepared.lastModified);
+    if (matches(request.headers['if-none-match'], prepared.etag)) {
+      adapter.status(response, 304);
+      return of(undefined);
+    }
+    const { value } = entry;
+    if (typeof value !== 'object' || value === null) return of(value);
+    if (!handler.sendsPrebuiltBody) {
+      // Other interceptors wrap this route: hand them a fresh copy of the value, as the handler would
+      return of(JSON.parse(prepared.body));
+    }
+    if (response.getHeader('content-type') === undefined) {
+      adapter.setHeader(response, 'Content-Type', 'application/json; charset=utf-8');
+    }
+    return of(prepared.body);
+  }
+
+  /** A request in the domain that the store does not hold: run it live, and keep the result. */
+  private miss(
+    handler: PrecomputedHandler,
+    key: string,
+    request: HttpRequestLike,
+    response: HttpResponseLike,
+    next: CallHandler,
+  ): Observable<unknown> {
+    const flight = this.engine.inFlight(key);
+    if (flight) {
+      return from(flight).pipe(mergeMap((entry) => (entry ? this.serve(entry, handler, request, response) : next.handle())));
+    }
+    if (this.options.startup === 'off' || !this.options.persistLiveResults) return next.handle();
+    const settle = this.engine.shareLive(handler, key);
+    let last: unknown;
+    let settled = false;
+    const done = (result: { value: unknown } | { error: unknown }) => {
+      if (settled) return;
+      settled = true;
+      settle(result);
+    };
+    return next.handle().pipe(
+      tap({
+        next: (value) => (last = value),
+        complete: () => done({ value: last }),
+        error: (error: unknown) => done({ error }),
+        finalize: () => done({ error: new Error('the request was cancelled') }),
+      }),
+    );
+  }
+
+  private prepare(entry: CacheEntry): PreparedResponse {
+    let prepared = this.prepared.get(entry);
+    if (!prepared) {
+      const body = JSON.stringify(entry.value) ?? 'null';
+      prepared = {
+        body,
+        etag: `"${hashText(body).slice('sha256-'.length)}"`,
+        ...(entry.computedAt > 0 ? { lastModified: new Date(entry.computedAt).toUTCString() } : {}),
+      };
+      this.prepared.set(entry, prepared);
+    }
+    return prepared;
+  }
+}
+
+function matches(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const value = Array.isArray(header) ? header.join(',') : header;
+  return value.trim() === '*' || value.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}

@@ -1,0 +1,37 @@
+import type { LoggerService } from '@nestjs/common';
+import type { CacheEntry } from './cache-entry';
+
+/** Injection token of the store; its name mirrors the interface, as in @nestjs/throttler. */
+export const PRECOMPUTE_STORE = Symbol('PrecomputeStore');
+
+export interface StoreContext {
+  readonly logger: LoggerService;
+}
+
+/**
+ * Where precomputed entries live. The JSON file store is the default; a store
+ * shared by several replicas implements the same contract.
+ *
+ * Reads are synchronous and served from memory: the request path never waits
+ * for I/O. Writes are durable (survive the process being killed) once their
+ * promise resolves.
+ */
+export interface PrecomputeStore {
+  /** Loads what is persisted. Called once, before anything else. */
+  open(context: StoreContext): Promise<void>;
+  get(key: string): CacheEntry | undefined;
+  entries(): IterableIterator<CacheEntry>;
+  put(entries: readonly CacheEntry[]): Promise<void>;
+  delete(keys: readonly string[]): Promise<void>;
+  /**
+   * Runs `work` while this process is the only one computing into the store;
+   * other processes wait, then see everything it computed. Picks up changes
+   * made by others before `work` starts, and persists everything after.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+  /** Calls `listener` with the keys whose entries changed from outside this process. */
+  onExternalChange(listener: (keys: readonly string[]) => void): void;
+  /** For logs: `cache.json`, `redis://.../prefix`. */
+  describe(): string;
+  close(): Promise<void>;
+}
