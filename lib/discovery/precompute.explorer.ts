@@ -109,7 +109,9 @@ export class PrecomputeExplorer {
       instance,
       options,
       keys: new CacheKeyBuilder({ method: 'GET', path }, domains.params),
-      args: domains.args,
+      args: await Promise.all(
+        domains.args.map(async (arg) => ({ ...arg, pipes: await this.instances<PipeTransform>(arg.pipes) })),
+      ),
       pipes: await this.instances<PipeTransform>([
         ...this.config.getGlobalPipes(),
         ...readPipes(controller),

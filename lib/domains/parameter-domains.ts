@@ -20,8 +20,6 @@ export interface ArgumentSpec {
   readonly source: 'query' | 'path';
   /** `@Query('x')` → `'x'`; a whole `@Query()` object → undefined. */
   readonly name?: string;
-  /** The keys of a whole-object argument. */
-  readonly properties: readonly string[];
   /** The declared parameter type (a DTO class, `String`...), for pipes. */
   readonly metatype?: Type;
   readonly pipes: readonly PipeLike[];
@@ -56,7 +54,7 @@ export function resolveDomains(source: DomainSource): HandlerDomains {
   const params: ParameterSpec[] = [];
   const args: ArgumentSpec[] = [];
   const used = new Set<string>();
-  const objectsWithoutDto: Array<{ arg: RouteArgument; source: 'query' | 'path'; properties: string[] }> = [];
+  const objectsWithoutDto: Array<{ arg: RouteArgument; source: 'query' | 'path' }> = [];
 
   const add = (spec: ParameterSpec) => {
     if (params.some((other) => other.name === spec.name && other.source === spec.source)) {
@@ -96,24 +94,21 @@ export function resolveDomains(source: DomainSource): HandlerDomains {
       const spec = fromExplicit(name, kind) ?? fromPipes(name, kind, arg.pipes, decorated);
       if (spec) add(spec);
       else problems.push(messages.noDomain(handler, `parameter #${arg.index} ${decorated}`, 'has no pipe that fixes its values'));
-      args.push({ index: arg.index, source: kind, name, properties: [], metatype, pipes: arg.pipes });
+      args.push({ index: arg.index, source: kind, name, metatype, pipes: arg.pipes });
       continue;
     }
     if (PLAIN_TYPES.has(metatype)) {
-      const entry = { arg, source: kind, properties: [] as string[] } as const;
-      objectsWithoutDto.push(entry);
-      args.push({ index: arg.index, source: kind, properties: entry.properties, metatype, pipes: arg.pipes });
+      objectsWithoutDto.push({ arg, source: kind });
+      args.push({ index: arg.index, source: kind, metatype, pipes: arg.pipes });
       continue;
     }
-    const properties: string[] = [];
     for (const property of dtoProperties(metatype as Function, source.classValidator)) {
-      properties.push(property.name);
       const spec = fromExplicit(property.name, kind);
       if (spec) add(spec);
       else if (property.values) add({ name: property.name, source: kind, values: property.values, origin: property.origin });
       else problems.push(messages.noDomain(handler, `property "${property.name}"`, property.problem ?? 'has no domain'));
     }
-    args.push({ index: arg.index, source: kind, properties, metatype, pipes: arg.pipes });
+    args.push({ index: arg.index, source: kind, metatype, pipes: arg.pipes });
   }
 
   // Keys of whole objects without a DTO can only come from explicit params
@@ -123,10 +118,7 @@ export function resolveDomains(source: DomainSource): HandlerDomains {
       problems.push(messages.objectWithoutDto(handler, entry.arg.index, ROUTE_PARAM_TYPE_NAMES[entry.arg.type]));
       continue;
     }
-    for (const name of leftover.splice(0)) {
-      entry.properties.push(name);
-      add(fromExplicit(name, entry.source) as ParameterSpec);
-    }
+    for (const name of leftover.splice(0)) add(fromExplicit(name, entry.source) as ParameterSpec);
   }
   for (const name of leftover) {
     problems.push(messages.unknownExplicitParam(handler, name, params.map((param) => param.name)));

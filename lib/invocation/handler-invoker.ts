@@ -22,14 +22,15 @@ export async function invokeHandler(handler: PrecomputedHandler, values: readonl
 
 function rawArgument(handler: PrecomputedHandler, spec: ArgumentSpec, values: readonly RawValue[]): unknown {
   const { params } = handler.keys;
-  const valueOf = (name: string) =>
-    values[params.findIndex((param) => param.name === name && param.source === spec.source)];
-  if (spec.name !== undefined) return valueOf(spec.name);
-  const object: Record<string, string> = {};
-  for (const property of spec.properties) {
-    const value = valueOf(property);
-    if (value !== undefined) object[property] = value;
+  if (spec.name !== undefined) {
+    return values[params.findIndex((param) => param.name === spec.name && param.source === spec.source)];
   }
+  // A whole @Query()/@Param() object holds every key of the request, as it does live
+  const object: Record<string, string> = {};
+  params.forEach((param, index) => {
+    const value = values[index];
+    if (param.source === spec.source && value !== undefined) object[param.name] = value;
+  });
   return object;
 }
 

@@ -1,0 +1,46 @@
+import { Module, type INestApplication, type LoggerService, type ModuleMetadata } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { PrecomputeModule, type PrecomputeModuleOptions } from '../../lib';
+
+export interface TestAppOptions extends Pick<ModuleMetadata, 'controllers' | 'providers' | 'imports'> {
+  readonly precompute: PrecomputeModuleOptions | string;
+  /** Called before init, e.g. to add global pipes. */
+  readonly configure?: (app: INestApplication) => void;
+  readonly logger?: LoggerService | false;
+}
+
+/** A fresh Nest app (Express) with PrecomputeModule and the given controllers, initialized. */
+export async function createTestApp(options: TestAppOptions): Promise<INestApplication> {
+  @Module({
+    imports: [PrecomputeModule.forRoot(options.precompute as PrecomputeModuleOptions), ...(options.imports ?? [])],
+    controllers: options.controllers ?? [],
+    providers: options.providers ?? [],
+  })
+  class TestAppModule {}
+
+  const moduleRef = await Test.createTestingModule({ imports: [TestAppModule] }).compile();
+  const app = moduleRef.createNestApplication({ logger: options.logger ?? false });
+  options.configure?.(app);
+  await app.init();
+  return app;
+}
+
+/** A logger that keeps every line, to assert on what the module logs. */
+export class MemoryLogger implements LoggerService {
+  readonly lines: string[] = [];
+  log(message: unknown, context?: string): void {
+    this.lines.push(`LOG [${context}] ${String(message)}`);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.lines.push(`ERROR [${String(rest[rest.length - 1])}] ${String(message)}`);
+  }
+  warn(message: unknown, context?: string): void {
+    this.lines.push(`WARN [${context}] ${String(message)}`);
+  }
+  debug(): void {}
+  verbose(): void {}
+  /** Lines logged with the Precompute context. */
+  precompute(): string[] {
+    return this.lines.filter((line) => line.includes('[Precompute]'));
+  }
+}
