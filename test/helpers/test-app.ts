@@ -1,5 +1,6 @@
 import { Module, type INestApplication, type LoggerService, type ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { EventEmitter } from 'node:events';
 import { PrecomputeModule, type PrecomputeModuleOptions } from '../../lib';
 
 export interface TestAppOptions extends Pick<ModuleMetadata, 'controllers' | 'providers' | 'imports'> {
@@ -28,14 +29,32 @@ export async function createTestApp(options: TestAppOptions): Promise<INestAppli
 /** A logger that keeps every line, to assert on what the module logs. */
 export class MemoryLogger implements LoggerService {
   readonly lines: string[] = [];
+  private readonly events = new EventEmitter();
   log(message: unknown, context?: string): void {
-    this.lines.push(`LOG [${context}] ${String(message)}`);
+    this.add(`LOG [${context}] ${String(message)}`);
   }
   error(message: unknown, ...rest: unknown[]): void {
-    this.lines.push(`ERROR [${String(rest[rest.length - 1])}] ${String(message)}`);
+    this.add(`ERROR [${String(rest[rest.length - 1])}] ${String(message)}`);
   }
   warn(message: unknown, context?: string): void {
-    this.lines.push(`WARN [${context}] ${String(message)}`);
+    this.add(`WARN [${context}] ${String(message)}`);
+  }
+  /** Resolves once a line containing `text` is logged (or at once if one was). */
+  waitFor(text: string): Promise<string> {
+    const found = this.lines.find((line) => line.includes(text));
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => {
+      const listener = (line: string) => {
+        if (!line.includes(text)) return;
+        this.events.off('line', listener);
+        resolve(line);
+      };
+      this.events.on('line', listener);
+    });
+  }
+  private add(line: string): void {
+    this.lines.push(line);
+    this.events.emit('line', line);
   }
   debug(): void {}
   verbose(): void {}
