@@ -6,7 +6,7 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/lib'],
-  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.process-spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
@@ -27,5 +27,7 @@ module.exports = {
       }
     ]
   },
-  testTimeout: 60000
+  testTimeout: 60000,
+  // it.concurrent trials of the process suite, bounded for a 2-core machine
+  maxConcurrency: 4
 };
