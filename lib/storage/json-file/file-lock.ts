@@ -41,7 +41,9 @@ export class FileLock {
     const held = this.held;
     this.held = undefined;
     const release = await held;
-    await release?.().catch(() => undefined);
+    // proper-lockfile removes the lock with rmdir: the owner file must go first
+    rmSync(join(this.lockPath, 'owner'), { force: true });
+    await release?.();
   }
 
   async withLock<T>(work: () => Promise<T> | T): Promise<T> {

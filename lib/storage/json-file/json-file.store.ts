@@ -124,7 +124,7 @@ export class JsonFileStore implements PrecomputeStore {
       return await work();
     } finally {
       await this.enqueue(() => this.compact());
-      if (locked) await this.lock.release();
+      if (locked) await this.unlock();
     }
   }
 
@@ -166,7 +166,15 @@ export class JsonFileStore implements PrecomputeStore {
     try {
       await work();
     } finally {
-      if (locked) await this.lock.release();
+      if (locked) await this.unlock();
+    }
+  }
+
+  private async unlock(): Promise<void> {
+    try {
+      await this.lock.release();
+    } catch (error) {
+      this.logger.error(`Could not release the lock on ${this.describe()}: ${(error as Error).message}`);
     }
   }
 
