@@ -35,7 +35,8 @@ export class Journal {
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], corruptLines: 0, tornTail: false };
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { records: [], corruptLines: 0, tornTail: false };
       throw error;
     }
     const lines = text.split('\n');

@@ -196,7 +196,9 @@ export class JsonFileStore implements PrecomputeStore {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return initial ? new Map() : undefined;
+      const code = (error as NodeJS.ErrnoException).code;
+      // Nothing there yet (a missing directory counts); the first write will say if it cannot be created
+      if (code === 'ENOENT' || code === 'ENOTDIR') return initial ? new Map() : undefined;
       throw error;
     }
     try {

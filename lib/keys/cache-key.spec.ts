@@ -1,0 +1,47 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ParameterSpec } from '../domains/domain-values';
+import { CacheKeyBuilder, joinRoutePath } from './cache-key';
+
+const params: ParameterSpec[] = [
+  { name: 'store', source: 'path', values: ['101', 'a b'], origin: '' },
+  { name: 'region', source: 'query', values: ['EMEA', 'APAC'], origin: '' },
+  { name: 'level', source: 'query', values: ['1', '2', undefined], origin: '' },
+];
+const keys = new CacheKeyBuilder({ method: 'GET', path: '/stores/:store/report' }, params);
+
+describe('CacheKeyBuilder', () => {
+  it('builds a key that reads like the request: path filled, query sorted and encoded, absent left out', () => {
+    expect(keys.keyOf(['101', 'EMEA', '2'])).toBe('GET /stores/101/report?level=2&region=EMEA');
+    expect(keys.keyOf(['a b', 'APAC', undefined])).toBe('GET /stores/a%20b/report?region=APAC');
+  });
+
+  it('maps a raw request to the same key as the combination, whatever the query order', () => {
+    const expected = keys.keyOf(['101', 'EMEA', '1']);
+    expect(keys.keyOfRequest({ region: 'EMEA', level: '1' }, { store: '101' })).toBe(expected);
+    expect(keys.keyOfRequest({ level: '1', region: 'EMEA' }, { store: '101' })).toBe(expected);
+    expect(keys.keyOfRequest(Object.assign(Object.create(null), { level: '1', region: 'EMEA' }), { store: '101' })).toBe(expected);
+  });
+
+  it('refuses anything that is not exactly one combination', () => {
+    expect(keys.keyOfRequest({ region: 'EMEA', level: '01' }, { store: '101' })).toBeUndefined();
+    expect(keys.keyOfRequest({ region: 'MARS' }, { store: '101' })).toBeUndefined();
+    expect(keys.keyOfRequest({ region: ['EMEA', 'APAC'] }, { store: '101' })).toBeUndefined();
+    expect(keys.keyOfRequest({ region: 'EMEA', extra: 'x' }, { store: '101' })).toBeUndefined();
+    expect(keys.keyOfRequest({ level: '1' }, { store: '101' })).toBeUndefined();
+    expect(keys.keyOfRequest({ region: 'EMEA' }, { store: '999' })).toBeUndefined();
+    expect(keys.keyOfRequest({ region: 'EMEA', level: '' }, { store: '101' })).toBeUndefined();
+  });
+
+  it('is not fooled by prototype keys', () => {
+    const withProto = JSON.parse('{"__proto__": "EMEA", "region": "EMEA"}') as Record<string, unknown>;
+    expect(keys.keyOfRequest(withProto, { store: '101' })).toBeUndefined();
+    expect(keys.keyOfRequest({ region: 'EMEA', constructor: 'x' }, { store: '101' })).toBeUndefined();
+    const onlyOwn = new CacheKeyBuilder({ method: 'GET', path: '/x' }, [{ name: 'constructor', source: 'query', values: ['a', undefined], origin: '' }]);
+    expect(onlyOwn.keyOfRequest({}, {})).toBe('GET /x');
+  });
+
+  it('joins route paths', () => {
+    expect(joinRoutePath('api', '/sales/', 'report')).toBe('/api/sales/report');
+    expect(joinRoutePath('', '', '')).toBe('/');
+  });
+});
