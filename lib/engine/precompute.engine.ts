@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { defer, from, lastValueFrom, mergeMap } from 'rxjs';
+import pLimit from 'p-limit';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import type { RawValue } from '../domains/domain-values';
 import type { HandlerStatus, PrecomputeSummary } from '../interfaces/precompute-status.interface';
 import { invokeHandler } from '../invocation/handler-invoker';
-import { toResponseJson } from '../invocation/response-serializer';
+import { toResponseJson, type ResponseJson } from '../invocation/response-serializer';
 import { combinations } from '../plan/combinations';
 import { LOGGER_CONTEXT } from '../precompute.constants';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
@@ -40,6 +40,7 @@ export class PrecomputeEngine {
   private readonly counters = new Map<PrecomputedHandler, Counters>();
   private readonly plans = new WeakMap<PrecomputedHandler, Job[]>();
   private aborted = false;
+  private lastYield = Date.now();
 
   constructor(
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
@@ -71,27 +72,24 @@ export class PrecomputeEngine {
         this.options.progressIntervalMs,
       );
       const before = { ...summary };
-      await lastValueFrom(
-        from(jobs).pipe(
-          mergeMap(
-            (job) =>
-              defer(async () => {
-                if (this.aborted) {
-                  summary.skipped++;
-                  return;
-                }
-                const outcome = await this.settle(job);
-                if (outcome.error === undefined) summary.computed++;
-                else {
-                  summary.failed++;
-                  summary.failures.push({ key: job.key, error: outcome.error });
-                }
-                progress.tick();
-              }),
-            concurrency,
-          ),
+      const limit = pLimit(concurrency);
+      await Promise.all(
+        jobs.map((job) =>
+          limit(async () => {
+            if (this.aborted) {
+              summary.skipped++;
+              return;
+            }
+            await this.yieldToEventLoop();
+            const outcome = await this.settle(job);
+            if (outcome.error === undefined) summary.computed++;
+            else {
+              summary.failed++;
+              summary.failures.push({ key: job.key, error: outcome.error });
+            }
+            progress.tick();
+          }),
         ),
-        { defaultValue: undefined },
       );
       this.logger.log(
         `${handler.name}: computed ${summary.computed - before.computed}, failed ${summary.failed - before.failed}` +
@@ -147,7 +145,7 @@ export class PrecomputeEngine {
       settle = (result) => {
         if ('error' in result) return resolve(undefined);
         toResponseJson(handler, result.value)
-          .then((value) => this.store.get(key) ?? this.storeEntry(handler, key, value))
+          .then((json) => this.store.get(key) ?? this.storeEntry(handler, key, json))
           .then(resolve, (error: unknown) => {
             this.logger.error(`${handler.name}: could not store the live result of ${key}: ${describeError(error)}`);
             resolve(undefined);
@@ -156,6 +154,16 @@ export class PrecomputeEngine {
     }).finally(() => this.flights.delete(key));
     this.flights.set(key, flight);
     return settle;
+  }
+
+  /**
+   * Instant handlers would otherwise run the whole plan in microtasks, starving
+   * timers (the file lock's refresh) and, in background mode, live requests.
+   */
+  private async yieldToEventLoop(): Promise<void> {
+    if (Date.now() - this.lastYield < 20) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.lastYield = Date.now();
   }
 
   /** Stops starting new combinations; those under way finish and are stored. */
@@ -219,8 +227,8 @@ export class PrecomputeEngine {
     }
   }
 
-  private async storeEntry(handler: PrecomputedHandler, key: string, value: unknown): Promise<CacheEntry> {
-    const entry = createEntry(key, value, handler.options.version);
+  private async storeEntry(handler: PrecomputedHandler, key: string, json: ResponseJson): Promise<CacheEntry> {
+    const entry = createEntry(key, json.value, handler.options.version, Date.now(), json.text);
     await this.store.put([entry]);
     return entry;
   }

@@ -2,6 +2,12 @@ import type { ArgumentsHost, ExecutionContext, Type } from '@nestjs/common';
 import { lastValueFrom, of } from 'rxjs';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 
+/** A response as JSON: the value, and its compact text (the body a client receives). */
+export interface ResponseJson {
+  readonly value: unknown;
+  readonly text: string;
+}
+
 /**
  * Turns what a handler returned into the JSON value a client receives: the
  * serializer interceptors that wrap the route (ClassSerializerInterceptor, so
@@ -11,7 +17,7 @@ import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 export async function toResponseJson(
   handler: Pick<PrecomputedHandler, 'serializers' | 'controller' | 'handler'>,
   result: unknown,
-): Promise<unknown> {
+): Promise<ResponseJson> {
   let value = result;
   const context = new SerializationContext(handler.controller, handler.handler);
   for (const serializer of handler.serializers) {
@@ -19,8 +25,8 @@ export async function toResponseJson(
       defaultValue: undefined,
     });
   }
-  const text = JSON.stringify(value);
-  return text === undefined ? null : JSON.parse(text);
+  const text = JSON.stringify(value) ?? 'null';
+  return { value: JSON.parse(text), text };
 }
 
 /**

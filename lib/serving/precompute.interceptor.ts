@@ -14,7 +14,7 @@ import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import { PrecomputeEngine } from '../engine/precompute.engine';
 import { LOGGER_CONTEXT } from '../precompute.constants';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
-import { hashText, type CacheEntry } from '../storage/cache-entry';
+import { entryText, hashText, type CacheEntry } from '../storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
 
 /** What a hit sends, built once per entry. */
@@ -137,7 +137,7 @@ export class PrecomputeInterceptor implements NestInterceptor {
   private prepare(entry: CacheEntry): PreparedResponse {
     let prepared = this.prepared.get(entry);
     if (!prepared) {
-      const body = JSON.stringify(entry.value) ?? 'null';
+      const body = entryText(entry);
       prepared = {
         body,
         etag: `"${hashText(body).slice('sha256-'.length)}"`,

@@ -23,18 +23,41 @@ export function hashText(text: string): string {
   return `sha256-${createHash('sha256').update(text).digest('base64url')}`;
 }
 
+const texts = new WeakMap<CacheEntry, string>();
 const editedCache = new WeakMap<CacheEntry, boolean>();
+
+/**
+ * The compact JSON text of an entry's value: the body a hit sends, the value in
+ * a journal line. Made once per entry; an entry made by `createEntry` comes with it.
+ */
+export function entryText(entry: CacheEntry): string {
+  let text = texts.get(entry);
+  if (text === undefined) {
+    text = JSON.stringify(entry.value) ?? 'null';
+    texts.set(entry, text);
+  }
+  return text;
+}
 
 /** Whether a person changed the value since it was computed (memoized per entry). */
 export function isEdited(entry: CacheEntry): boolean {
   let edited = editedCache.get(entry);
   if (edited === undefined) {
-    edited = entry.hash !== hashValue(entry.value);
+    edited = entry.hash !== hashText(entryText(entry));
     editedCache.set(entry, edited);
   }
   return edited;
 }
 
-export function createEntry(key: string, value: unknown, version?: string, computedAt = Date.now()): CacheEntry {
-  return { key, value, computedAt, hash: hashValue(value), ...(version === undefined ? {} : { version }) };
+/** A new entry; `text` is the value's compact JSON when the caller has it already. */
+export function createEntry(
+  key: string,
+  value: unknown,
+  version?: string,
+  computedAt = Date.now(),
+  text = JSON.stringify(value) ?? 'null',
+): CacheEntry {
+  const entry: CacheEntry = { key, value, computedAt, hash: hashText(text), ...(version === undefined ? {} : { version }) };
+  texts.set(entry, text);
+  return entry;
 }

@@ -17,6 +17,8 @@ type Release = () => Promise<void>;
 export class FileLock {
   private depth = 0;
   private held?: Promise<Release>;
+  /** proper-lockfile found the lock taken over (this process stalled for longer than staleMs). */
+  private lost = false;
 
   constructor(
     private readonly lockPath: string,
@@ -41,6 +43,11 @@ export class FileLock {
     const held = this.held;
     this.held = undefined;
     const release = await held;
+    if (this.lost) {
+      // The lock directory may be someone else's by now: leave it alone
+      this.lost = false;
+      return;
+    }
     // proper-lockfile removes the lock with rmdir: the owner file must go first
     rmSync(join(this.lockPath, 'owner'), { force: true });
     await release?.();
@@ -65,8 +72,12 @@ export class FileLock {
           stale: this.staleMs,
           update: Math.max(1000, Math.floor(this.staleMs / 2)),
           retries: 0,
-          onCompromised: this.onCompromised,
+          onCompromised: (error) => {
+            this.lost = true;
+            this.onCompromised(error);
+          },
         });
+        this.lost = false;
         writeFileSync(join(this.lockPath, 'owner'), `${process.pid} ${hostname()}`);
         return release;
       } catch (error) {

@@ -1,5 +1,5 @@
-import { appendFileSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import type { CacheEntry } from '../cache-entry';
+import { appendFileSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { entryText, type CacheEntry } from '../cache-entry';
 import { toEntry } from './cache-file-format';
 
 /** One change, as the journal records it. */
@@ -22,12 +22,32 @@ export interface JournalContents {
  * file and removes it. Persisting N results writes O(N) bytes in total.
  */
 export class Journal {
+  /** Bytes of the journal this process has read or written: no need to read them again. */
+  private knownSize = 0;
+
   constructor(readonly path: string) {}
 
   /** Appends in one write; survives the process being killed once it returns. */
   append(records: readonly JournalRecord[]): void {
     if (records.length === 0) return;
-    appendFileSync(this.path, records.map(formatRecord).join(''));
+    const text = records.map(formatRecord).join('');
+    const sizeBefore = this.size();
+    appendFileSync(this.path, text);
+    // Only when nobody else appended since we last looked does the journal hold nothing new
+    if (sizeBefore === this.knownSize) this.knownSize += Buffer.byteLength(text);
+  }
+
+  /** Whether another process appended records this one has not read. */
+  hasUnread(): boolean {
+    return this.size() !== this.knownSize;
+  }
+
+  private size(): number {
+    try {
+      return statSync(this.path).size;
+    } catch {
+      return 0;
+    }
   }
 
   read(): JournalContents {
@@ -39,6 +59,7 @@ export class Journal {
       if (code === 'ENOENT' || code === 'ENOTDIR') return { records: [], corruptLines: 0, tornTail: false };
       throw error;
     }
+    this.knownSize = Buffer.byteLength(text);
     const lines = text.split('\n');
     // A complete journal ends with a newline, so the last piece is empty
     const last = lines.pop() ?? '';
@@ -55,12 +76,14 @@ export class Journal {
   /** Removes the journal once compaction made it redundant. */
   clear(): void {
     rmSync(this.path, { force: true });
+    this.knownSize = 0;
   }
 
   /** Keeps a journal with unreadable lines aside instead of deleting it. */
   moveAside(): string {
     const aside = `${this.path}.corrupt-${Date.now()}`;
     renameSync(this.path, aside);
+    this.knownSize = 0;
     return aside;
   }
 }
@@ -70,15 +93,16 @@ function formatRecord(record: JournalRecord): string {
     return `${JSON.stringify({ op: 'delete', key: record.key, at: new Date(record.at).toISOString() })}\n`;
   }
   const { entry } = record;
-  return `${JSON.stringify({
+  const head = JSON.stringify({
     op: 'put',
     key: entry.key,
     computedAt: new Date(entry.computedAt).toISOString(),
     version: entry.version,
     hash: entry.hash,
     force: record.force || undefined,
-    value: entry.value,
-  })}\n`;
+  });
+  // The value's text is already made: splice it in rather than stringify it again
+  return `${head.slice(0, -1)},"value":${entryText(entry)}}\n`;
 }
 
 function parseRecord(line: string, path: string): JournalRecord | undefined {

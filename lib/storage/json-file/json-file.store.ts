@@ -188,7 +188,7 @@ export class JsonFileStore implements PrecomputeStore {
       const fromDisk = await this.readFile(initial);
       if (fromDisk) this.mergeDisk(fromDisk, signature, initial);
     }
-    this.replayJournal();
+    if (initial || this.journal.hasUnread()) this.replayJournal();
   }
 
   private async readFile(initial: boolean): Promise<Map<string, CacheEntry> | undefined> {
