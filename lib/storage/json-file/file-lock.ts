@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
@@ -78,7 +78,7 @@ export class FileLock {
           },
         });
         this.lost = false;
-        writeFileSync(join(this.lockPath, 'owner'), `${process.pid} ${hostname()}`);
+        this.writeOwner();
         return release;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
@@ -89,6 +89,17 @@ export class FileLock {
         await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 150));
       }
     }
+  }
+
+  /**
+   * Records who holds the lock. proper-lockfile checks that the lock
+   * directory's mtime is the one it set, and a file written inside changes it:
+   * the mtime is put back.
+   */
+  private writeOwner(): void {
+    const { atime, mtime } = statSync(this.lockPath);
+    writeFileSync(join(this.lockPath, 'owner'), `${process.pid} ${hostname()}`);
+    utimesSync(this.lockPath, atime, mtime);
   }
 
   /** Removes the lock when the process that holds it ran on this host and no longer exists. */
