@@ -7,7 +7,7 @@ export type {
 export type { HandlerStatus, PrecomputeSummary } from './interfaces/precompute-status.interface';
 export type { ParamDomain, PrecomputedOptions } from './interfaces/precomputed-options.interface';
 export { PrecomputeModule } from './precompute.module';
-export { PrecomputeService } from './precompute.service';
+export { PrecomputeService, type PrecomputeTarget } from './precompute.service';
 export type { CacheEntry } from './storage/cache-entry';
 export { JsonFileStore, type JsonFileStoreOptions } from './storage/json-file/json-file.store';
 export { PRECOMPUTE_STORE, type PrecomputeStore, type StoreContext } from './storage/precompute-store.interface';

@@ -18,4 +18,8 @@ export const DEFAULTS = {
   watchFile: true,
   lockStaleMs: 10_000,
   persistLiveResults: true,
+  versionChangeAtStartup: 'background',
 } as const;
+
+/** Least and most time between two sweeps for stale entries. */
+export const SWEEP_MS = { min: 50, max: 60_000 } as const;

@@ -4,6 +4,7 @@ import { PrecomputeExplorer } from './discovery/precompute.explorer';
 import { PrecomputeMetadataAccessor } from './discovery/precompute-metadata.accessor';
 import { PrecomputeRegistry } from './discovery/precompute.registry';
 import { PrecomputeEngine } from './engine/precompute.engine';
+import { RefreshScheduler } from './freshness/refresh.scheduler';
 import type { PrecomputeModuleOptions } from './interfaces/precompute-module-options.interface';
 import { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE } from './precompute.module-definition';
 import { PRECOMPUTE_OPTIONS, resolveOptions, type ResolvedOptions } from './precompute.options';
@@ -43,12 +44,13 @@ import { PRECOMPUTE_STORE } from './storage/precompute-store.interface';
     PrecomputeExplorer,
     PrecomputeRegistry,
     PrecomputeEngine,
+    RefreshScheduler,
     PrecomputeOrchestrator,
     PrecomputeService,
     PrecomputeInterceptor,
   ],
   // The interceptor is created in the module of each decorated controller; it needs these
-  exports: [PrecomputeService, PrecomputeRegistry, PrecomputeEngine, PRECOMPUTE_STORE, PRECOMPUTE_OPTIONS],
+  exports: [PrecomputeService, PrecomputeRegistry, PrecomputeEngine, RefreshScheduler, PRECOMPUTE_STORE, PRECOMPUTE_OPTIONS],
 })
 export class PrecomputeModule extends ConfigurableModuleClass {
   /** `forRoot('cache.json')` is short for `forRoot({ cacheFile: 'cache.json' })`. */

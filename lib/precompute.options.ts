@@ -26,6 +26,9 @@ const KNOWN: ReadonlyArray<keyof PrecomputeModuleOptions> = [
   'watchFile',
   'lockStaleMs',
   'persistLiveResults',
+  'ttlSeconds',
+  'cacheControl',
+  'versionChangeAtStartup',
 ];
 
 const WHOLE_NUMBERS: ReadonlyArray<[keyof PrecomputeModuleOptions, number]> = [
@@ -45,10 +48,30 @@ const CHOICES: ReadonlyArray<[keyof PrecomputeModuleOptions, readonly unknown[]]
   ['progress', [true, false]],
   ['watchFile', [true, false]],
   ['persistLiveResults', [true, false]],
+  ['versionChangeAtStartup', ['background', 'blocking']],
 ];
 
+/**
+ * Environment variables that override the options, for deployments and the
+ * `nestjs-precompute` CLI: NESTJS_PRECOMPUTE_CACHE_FILE, NESTJS_PRECOMPUTE_STARTUP.
+ */
+export const ENV_OVERRIDES = {
+  cacheFile: 'NESTJS_PRECOMPUTE_CACHE_FILE',
+  startup: 'NESTJS_PRECOMPUTE_STARTUP',
+} as const;
+
+function fromEnvironment(): Partial<PrecomputeModuleOptions> {
+  const overrides: Partial<Record<keyof typeof ENV_OVERRIDES, string>> = {};
+  for (const [option, variable] of Object.entries(ENV_OVERRIDES) as Array<[keyof typeof ENV_OVERRIDES, string]>) {
+    const value = process.env[variable];
+    if (value) overrides[option] = value;
+  }
+  return overrides as Partial<PrecomputeModuleOptions>;
+}
+
 /** Checks the options a user gave and fills in the defaults; throws a message naming the bad option. */
-export function resolveOptions(options: PrecomputeModuleOptions): ResolvedOptions {
+export function resolveOptions(given: PrecomputeModuleOptions): ResolvedOptions {
+  const options = { ...given, ...fromEnvironment() };
   for (const name of Object.keys(options)) {
     if (!KNOWN.includes(name as keyof PrecomputeModuleOptions)) throw new Error(messages.unknownOption(name, KNOWN));
   }
@@ -66,6 +89,12 @@ export function resolveOptions(options: PrecomputeModuleOptions): ResolvedOption
   }
   if (options.cacheFile !== undefined && (typeof options.cacheFile !== 'string' || options.cacheFile.trim() === '')) {
     throw new Error(messages.invalidOption('cacheFile', 'must be a non-empty file path'));
+  }
+  if (options.ttlSeconds !== undefined && !(typeof options.ttlSeconds === 'number' && options.ttlSeconds > 0)) {
+    throw new Error(messages.invalidOption('ttlSeconds', `must be a number of seconds above 0, got ${String(options.ttlSeconds)}`));
+  }
+  if (options.cacheControl !== undefined && options.cacheControl !== true && typeof options.cacheControl !== 'string') {
+    throw new Error(messages.invalidOption('cacheControl', 'must be a header value or true'));
   }
   if (options.cacheFile === undefined && options.store === undefined) throw new Error(messages.noCacheFile());
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));

@@ -10,6 +10,8 @@ import { PrecomputeExplorer } from './discovery/precompute.explorer';
 import { PrecomputeRegistry } from './discovery/precompute.registry';
 import type { PrecomputedHandler } from './discovery/precomputed-handler';
 import { PrecomputeEngine } from './engine/precompute.engine';
+import { RefreshScheduler } from './freshness/refresh.scheduler';
+import { isEdited } from './storage/cache-entry';
 import type { PrecomputeSummary } from './interfaces/precompute-status.interface';
 import { LOGGER_CONTEXT } from './precompute.constants';
 import { messages } from './precompute.messages';
@@ -37,6 +39,7 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
     private readonly explorer: PrecomputeExplorer,
     private readonly registry: PrecomputeRegistry,
     private readonly engine: PrecomputeEngine,
+    private readonly scheduler: RefreshScheduler,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
   ) {
@@ -55,7 +58,14 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
         this.resolveReady(this.summaryWithoutRun(handlers));
         return;
       }
-      const run = this.store.exclusive(() => this.engine.run(handlers)).then((summary) => this.finish(summary));
+      const run = this.store
+        .exclusive(() => this.engine.run(handlers, (handler) => this.startupJobs(handler)))
+        .then((summary) => this.finish(summary))
+        .then((summary) => {
+          // Stale and outdated entries are refreshed after startup, never delaying it
+          this.scheduler.start(handlers);
+          return summary;
+        });
       if (this.options.startup === 'blocking') await run;
       else run.catch((error: Error) => this.logger.error(error.message));
     } catch (error) {
@@ -70,6 +80,15 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
 
   async onApplicationShutdown(): Promise<void> {
     if (this.opened) await this.store.close();
+  }
+
+  /** Missing combinations, and with `versionChangeAtStartup: 'blocking'` those of an older version. */
+  private startupJobs(handler: PrecomputedHandler) {
+    if (this.options.versionChangeAtStartup !== 'blocking') return this.engine.missing(handler);
+    return this.engine.plan(handler).filter((job) => {
+      const entry = this.store.get(job.key);
+      return !entry || (this.scheduler.isOutdated(handler, entry) && !isEdited(entry));
+    });
   }
 
   private finish(summary: PrecomputeSummary): PrecomputeSummary {

@@ -173,6 +173,9 @@ function validatePrecomputedOptions(name: string, options: PrecomputedHandler['o
       return messages.invalidPrecomputedOption(name, field, `must be a whole number of at least ${minimum}, got ${value}`);
     }
   }
+  if (options.ttlSeconds !== undefined && !(typeof options.ttlSeconds === 'number' && options.ttlSeconds > 0)) {
+    return messages.invalidPrecomputedOption(name, 'ttlSeconds', `must be a number of seconds above 0, got ${String(options.ttlSeconds)}`);
+  }
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import type { RawValue } from '../domains/domain-values';
 import type { HandlerStatus, PrecomputeSummary } from '../interfaces/precompute-status.interface';
@@ -8,7 +8,7 @@ import { toResponseJson, type ResponseJson } from '../invocation/response-serial
 import { combinations } from '../plan/combinations';
 import { LOGGER_CONTEXT } from '../precompute.constants';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
-import { createEntry, type CacheEntry } from '../storage/cache-entry';
+import { createEntry, isEdited, type CacheEntry } from '../storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
 import { formatDuration, ProgressReporter } from './progress-reporter';
 
@@ -20,6 +20,13 @@ export interface Job {
 }
 
 type Outcome = { entry?: CacheEntry; error?: string };
+type MutableSummary = { -readonly [K in keyof PrecomputeSummary]: PrecomputeSummary[K] } & {
+  failures: Array<{ key: string; error: string }>;
+};
+
+function emptySummary(): MutableSummary {
+  return { cached: 0, computed: 0, failed: 0, skipped: 0, durationMs: 0, failures: [] };
+}
 
 interface Counters {
   computed: number;
@@ -39,20 +46,29 @@ export class PrecomputeEngine {
   private readonly flights = new Map<string, Promise<CacheEntry | undefined>>();
   private readonly counters = new Map<PrecomputedHandler, Counters>();
   private readonly plans = new WeakMap<PrecomputedHandler, Job[]>();
+  private readonly jobsByKey = new WeakMap<PrecomputedHandler, Map<string, Job>>();
+  private readonly refreshLimit: LimitFunction;
+  private readonly queuedRefreshes = new Map<string, Promise<Outcome>>();
   private aborted = false;
   private lastYield = Date.now();
 
   constructor(
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
-  ) {}
+  ) {
+    this.refreshLimit = pLimit(options.concurrency);
+  }
 
-  /** Computes every missing combination of each handler, one handler after another. */
-  async run(handlers: readonly PrecomputedHandler[]): Promise<PrecomputeSummary> {
+  /**
+   * The startup run: computes the selected combinations of each handler (by
+   * default the missing ones), one handler after another, at each handler's
+   * concurrency, with progress lines and a summary.
+   */
+  async run(handlers: readonly PrecomputedHandler[], select = (handler: PrecomputedHandler) => this.missing(handler)): Promise<PrecomputeSummary> {
     const startedAt = Date.now();
-    const summary = { cached: 0, computed: 0, failed: 0, skipped: 0, durationMs: 0, failures: [] as Array<{ key: string; error: string }> };
+    const summary = emptySummary();
     for (const handler of handlers) {
-      const jobs = this.missing(handler);
+      const jobs = select(handler);
       const cached = handler.total - jobs.length;
       summary.cached += cached;
       if (jobs.length === 0) {
@@ -72,25 +88,9 @@ export class PrecomputeEngine {
         this.options.progressIntervalMs,
       );
       const before = { ...summary };
-      const limit = pLimit(concurrency);
-      await Promise.all(
-        jobs.map((job) =>
-          limit(async () => {
-            if (this.aborted) {
-              summary.skipped++;
-              return;
-            }
-            await this.yieldToEventLoop();
-            const outcome = await this.settle(job);
-            if (outcome.error === undefined) summary.computed++;
-            else {
-              summary.failed++;
-              summary.failures.push({ key: job.key, error: outcome.error });
-            }
-            progress.tick();
-          }),
-        ),
-      );
+      // What each key held when selected: one that changed meanwhile is done already
+      const selected = new Map(jobs.map((job) => [job.key, this.store.get(job.key)]));
+      await this.execute(jobs, pLimit(concurrency), summary, selected, () => progress.tick());
       this.logger.log(
         `${handler.name}: computed ${summary.computed - before.computed}, failed ${summary.failed - before.failed}` +
           `${summary.skipped > before.skipped ? `, skipped ${summary.skipped - before.skipped} (shutting down)` : ''}` +
@@ -99,6 +99,86 @@ export class PrecomputeEngine {
     }
     summary.durationMs = Date.now() - startedAt;
     return summary;
+  }
+
+  /**
+   * Recomputes combinations that are cached already (a scheduled, on-demand or
+   * version refresh), at the module's concurrency across all refreshes. A value
+   * a person edited is kept unless `force` is set; a failure keeps the old value.
+   */
+  async refresh(jobs: readonly Job[], options: { force?: boolean; reason: string }): Promise<PrecomputeSummary> {
+    const startedAt = Date.now();
+    const summary = emptySummary();
+    const toCompute: Job[] = [];
+    for (const job of jobs) {
+      const current = this.store.get(job.key);
+      if (current && !options.force && isEdited(current)) {
+        this.logger.log(`Kept the hand-edited entry ${job.key} (${options.reason} refresh); refresh with { force: true } to replace it`);
+        summary.skipped++;
+      } else {
+        toCompute.push(job);
+      }
+    }
+    // A key already queued or under way in another refresh is joined, not queued again
+    const outcomes = await Promise.all(
+      toCompute.map((job) => {
+        let outcome = this.queuedRefreshes.get(job.key);
+        if (!outcome) {
+          outcome = this.refreshLimit(() => (this.aborted ? { error: 'skipped: shutting down' } : this.settle(job, options.force === true)));
+          this.queuedRefreshes.set(job.key, outcome);
+          void outcome.finally(() => this.queuedRefreshes.delete(job.key));
+        }
+        return outcome.then((result) => ({ job, result }));
+      }),
+    );
+    for (const { job, result } of outcomes) {
+      if (result.error === undefined) summary.computed++;
+      else {
+        summary.failed++;
+        summary.failures.push({ key: job.key, error: result.error });
+      }
+    }
+    summary.durationMs = Date.now() - startedAt;
+    if (toCompute.length > 0) {
+      this.logger.log(
+        `Refreshed ${toCompute.length} combination${toCompute.length === 1 ? '' : 's'} (${options.reason}): ` +
+          `computed ${summary.computed}, failed ${summary.failed} in ${formatDuration(summary.durationMs)}`,
+      );
+    }
+    return summary;
+  }
+
+  private async execute(
+    jobs: readonly Job[],
+    limit: LimitFunction,
+    summary: MutableSummary,
+    selected: ReadonlyMap<string, CacheEntry | undefined>,
+    onDone: () => void,
+  ): Promise<void> {
+    await Promise.all(
+      jobs.map((job) =>
+        limit(async () => {
+          if (this.aborted) {
+            summary.skipped++;
+            return;
+          }
+          await this.yieldToEventLoop();
+          // Stored meanwhile, by a live request (background mode) or another process
+          if (this.store.get(job.key) !== selected.get(job.key)) {
+            summary.cached++;
+            onDone();
+            return;
+          }
+          const outcome = await this.settle(job);
+          if (outcome.error === undefined) summary.computed++;
+          else {
+            summary.failed++;
+            summary.failures.push({ key: job.key, error: outcome.error });
+          }
+          onDone();
+        }),
+      ),
+    );
   }
 
   /** Every combination of a handler, with its key (built once per handler). */
@@ -112,6 +192,16 @@ export class PrecomputeEngine {
       this.plans.set(handler, jobs);
     }
     return jobs;
+  }
+
+  /** The job of one key of a handler, if the key is one of its combinations. */
+  jobOf(handler: PrecomputedHandler, key: string): Job | undefined {
+    let byKey = this.jobsByKey.get(handler);
+    if (!byKey) {
+      byKey = new Map(this.plan(handler).map((job) => [job.key, job]));
+      this.jobsByKey.set(handler, byKey);
+    }
+    return byKey.get(key);
   }
 
   /** The combinations of a handler that the store does not hold. */
@@ -186,12 +276,12 @@ export class PrecomputeEngine {
     });
   }
 
-  private settle(job: Job): Promise<Outcome> {
+  private settle(job: Job, force = false): Promise<Outcome> {
     const existing = this.flights.get(job.key);
     if (existing) return existing.then((entry) => (entry ? { entry } : { error: 'failed in a concurrent computation' }));
     const counters = this.countersOf(job.handler);
     counters.inProgress++;
-    const attempt = this.attempt(job).then(
+    const attempt = this.attempt(job, force).then(
       (entry): Outcome => {
         counters.computed++;
         return { entry };
@@ -210,14 +300,14 @@ export class PrecomputeEngine {
     });
   }
 
-  private async attempt(job: Job): Promise<CacheEntry> {
+  private async attempt(job: Job, force: boolean): Promise<CacheEntry> {
     const { handler } = job;
     const retries = handler.options.retries ?? this.options.retries;
     const timeoutMs = handler.options.timeoutMs ?? this.options.timeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await withTimeout(invokeHandler(handler, job.values), timeoutMs);
-        return await this.storeEntry(handler, job.key, await toResponseJson(handler, result));
+        return await this.storeEntry(handler, job.key, await toResponseJson(handler, result), force);
       } catch (error) {
         if (attempt >= retries || this.aborted) throw error;
         const delay = this.options.retryDelayMs * 2 ** attempt;
@@ -227,9 +317,9 @@ export class PrecomputeEngine {
     }
   }
 
-  private async storeEntry(handler: PrecomputedHandler, key: string, json: ResponseJson): Promise<CacheEntry> {
+  private async storeEntry(handler: PrecomputedHandler, key: string, json: ResponseJson, force = false): Promise<CacheEntry> {
     const entry = createEntry(key, json.value, handler.options.version, Date.now(), json.text);
-    await this.store.put([entry]);
+    await this.store.put([entry], { force });
     return entry;
   }
 

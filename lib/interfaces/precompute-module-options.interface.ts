@@ -43,4 +43,10 @@ export interface PrecomputeModuleOptions {
   lockStaleMs?: number;
   /** Store results of live requests for combinations missing from the cache. Default true. */
   persistLiveResults?: boolean;
+  /** Seconds after which an entry is stale (served, recomputed in the background). Default: never. */
+  ttlSeconds?: number;
+  /** `Cache-Control` of cached answers (see `@Precomputed({ cacheControl })`). Default: none. */
+  cacheControl?: string | true;
+  /** Entries of an older `@Precomputed({ version })`: refreshed in the `background` (default) or before listening (`blocking`). */
+  versionChangeAtStartup?: 'background' | 'blocking';
 }

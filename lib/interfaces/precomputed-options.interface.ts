@@ -21,7 +21,15 @@ export interface PrecomputedOptions {
   timeoutMs?: number;
   /**
    * A label for the code that produces the values. Changing it marks the
-   * handler's entries as outdated, and they are computed again.
+   * handler's entries as outdated: they are computed again (in the background
+   * unless `versionChangeAtStartup: 'blocking'`), hand edits excepted.
    */
   version?: string;
+  /** Seconds after which an entry is stale: still served, recomputed in the background. */
+  ttlSeconds?: number;
+  /**
+   * `Cache-Control` of cached answers: a header value, or `true` for one
+   * derived from the TTL (`max-age` = seconds left, `stale-while-revalidate` = TTL).
+   */
+  cacheControl?: string | true;
 }

@@ -12,6 +12,7 @@ import { from, mergeMap, of, tap, type Observable } from 'rxjs';
 import { PrecomputeRegistry } from '../discovery/precompute.registry';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import { PrecomputeEngine } from '../engine/precompute.engine';
+import { RefreshScheduler } from '../freshness/refresh.scheduler';
 import { LOGGER_CONTEXT } from '../precompute.constants';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { entryText, hashText, type CacheEntry } from '../storage/cache-entry';
@@ -50,6 +51,7 @@ export class PrecomputeInterceptor implements NestInterceptor {
   constructor(
     private readonly registry: PrecomputeRegistry,
     private readonly engine: PrecomputeEngine,
+    private readonly scheduler: RefreshScheduler,
     private readonly adapterHost: HttpAdapterHost,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
@@ -70,7 +72,10 @@ export class PrecomputeInterceptor implements NestInterceptor {
       this.logger.error(`Reading ${key} from ${this.store.describe()} failed, answering live: ${(error as Error).message}`);
       return next.handle();
     }
-    if (entry) return this.serve(entry, handler, request, http.getResponse());
+    if (entry) {
+      this.scheduler.noticeHit(handler, entry);
+      return this.serve(entry, handler, request, http.getResponse());
+    }
     return this.miss(handler, key, request, http.getResponse(), next);
   }
 
@@ -87,6 +92,8 @@ export class PrecomputeInterceptor implements NestInterceptor {
     const adapter = this.adapterHost.httpAdapter;
     adapter.setHeader(response, 'ETag', prepared.etag);
     if (prepared.lastModified) adapter.setHeader(response, 'Last-Modified', prepared.lastModified);
+    const cacheControl = this.cacheControl(handler, entry);
+    if (cacheControl) adapter.setHeader(response, 'Cache-Control', cacheControl);
     if (matches(request.headers['if-none-match'], prepared.etag)) {
       adapter.status(response, 304);
       return of(undefined);
@@ -132,6 +139,15 @@ export class PrecomputeInterceptor implements NestInterceptor {
         finalize: () => done({ error: new Error('the request was cancelled') }),
       }),
     );
+  }
+
+  private cacheControl(handler: PrecomputedHandler, entry: CacheEntry): string | undefined {
+    const setting = handler.options.cacheControl ?? this.options.cacheControl;
+    if (setting !== true) return setting;
+    const ttl = this.scheduler.ttlMs(handler);
+    if (ttl === undefined) return 'public, no-cache';
+    const left = Math.max(0, Math.floor((entry.computedAt + ttl - Date.now()) / 1000));
+    return `public, max-age=${left}, stale-while-revalidate=${Math.ceil(ttl / 1000)}`;
   }
 
   private prepare(entry: CacheEntry): PreparedResponse {

@@ -21,7 +21,11 @@ export interface PrecomputeStore {
   open(context: StoreContext): Promise<void>;
   get(key: string): CacheEntry | undefined;
   entries(): IterableIterator<CacheEntry>;
-  put(entries: readonly CacheEntry[]): Promise<void>;
+  /**
+   * Stores entries. `force` marks an explicit refresh that replaces values a
+   * person edited (a store that keeps a log uses it when replaying).
+   */
+  put(entries: readonly CacheEntry[], options?: { force?: boolean }): Promise<void>;
   delete(keys: readonly string[]): Promise<void>;
   /**
    * Runs `work` while this process is the only one computing into the store;

@@ -92,19 +92,10 @@ export class JsonFileStore implements PrecomputeStore {
     this.listeners.push(listener);
   }
 
-  put(entries: readonly CacheEntry[]): Promise<void> {
+  put(entries: readonly CacheEntry[], options: { force?: boolean } = {}): Promise<void> {
     for (const entry of entries) {
       this.memory.set(entry.key, entry);
-      this.pending.push({ op: 'put', entry });
-    }
-    return this.enqueue(() => this.writePending());
-  }
-
-  /** Like `put`, but replaces entries a person edited (an explicit forced refresh). */
-  putForced(entries: readonly CacheEntry[]): Promise<void> {
-    for (const entry of entries) {
-      this.memory.set(entry.key, entry);
-      this.pending.push({ op: 'put', entry, force: true });
+      this.pending.push({ op: 'put', entry, ...(options.force ? { force: true } : {}) });
     }
     return this.enqueue(() => this.writePending());
   }

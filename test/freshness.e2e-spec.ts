@@ -1,0 +1,199 @@
+import 'reflect-metadata';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Query, type INestApplication, type Type } from '@nestjs/common';
+import { IsEnum } from 'class-validator';
+import { readFileSync, writeFileSync } from 'node:fs';
+import request from 'supertest';
+import { Precomputed, PrecomputeService, type PrecomputeModuleOptions } from '../lib';
+import { CallLog } from './helpers/call-log';
+import { ADAPTERS, createTestApp, MemoryLogger, type AdapterName } from './helpers/test-app';
+import { tempDir } from './helpers/temp-dir';
+
+enum Region {
+  EMEA = 'EMEA',
+  APAC = 'APAC',
+}
+enum Store {
+  S1 = '1',
+  S2 = '2',
+  S3 = '3',
+}
+class ReportQuery {
+  @IsEnum(Region)
+  region!: Region;
+  @IsEnum(Store)
+  store!: Store;
+}
+
+const calls = new CallLog();
+/** What the data source currently says; tests change it to see refreshes. */
+let generation = 1;
+let failing = false;
+let gate: { promise: Promise<void>; release: () => void };
+function closeGate() {
+  let release!: () => void;
+  gate = { promise: new Promise<void>((resolve) => (release = resolve)), release };
+}
+
+async function compute(name: string, query: ReportQuery) {
+  return calls.track(name, async () => {
+    await gate.promise;
+    if (failing) throw new Error('the warehouse is down');
+    return { region: query.region, store: query.store, generation };
+  });
+}
+
+@Controller('report')
+class ReportController {
+  @Get()
+  @Precomputed({ ttlSeconds: 3600, cacheControl: true })
+  get(@Query() query: ReportQuery) {
+    return compute('v1', query);
+  }
+}
+@Controller('report')
+class ReportV2Controller {
+  @Get()
+  @Precomputed({ version: '2', cacheControl: 'public, max-age=60' })
+  get(@Query() query: ReportQuery) {
+    return compute('v2', query);
+  }
+}
+
+const EMEA_1 = 'GET /report?region=EMEA&store=1';
+
+describe.each(ADAPTERS)('keeping data fresh (%s)', (adapter: AdapterName) => {
+  let dir: ReturnType<typeof tempDir>;
+  let app: INestApplication | undefined;
+  const file = () => dir.file('cache.json');
+  const start = async (controller: Type = ReportController, options: Partial<PrecomputeModuleOptions> = {}) => {
+    const logger = new MemoryLogger();
+    app = await createTestApp({ adapter, precompute: { cacheFile: file(), ...options }, controllers: [controller], logger });
+    return { app, logger, service: app.get(PrecomputeService) };
+  };
+  const stop = async () => {
+    await app?.close();
+    app = undefined;
+  };
+  /** Makes every entry look computed long ago (the value, and so its hash, unchanged: not an edit). */
+  const age = () => {
+    const document = JSON.parse(readFileSync(file(), 'utf8'));
+    for (const entry of Object.values<{ computedAt: string }>(document.entries)) entry.computedAt = '2000-01-01T00:00:00.000Z';
+    writeFileSync(file(), JSON.stringify(document, null, 2));
+  };
+  const edit = (key: string, value: unknown) => {
+    const document = JSON.parse(readFileSync(file(), 'utf8'));
+    document.entries[key].value = value;
+    writeFileSync(file(), JSON.stringify(document, null, 2));
+  };
+  const get = (path: string) => request((app as INestApplication).getHttpServer()).get(path);
+
+  beforeEach(async () => {
+    dir = tempDir();
+    calls.reset();
+    generation = 1;
+    failing = false;
+    closeGate();
+    gate.release();
+    await start();
+    await stop();
+    calls.reset();
+  });
+  afterEach(async () => {
+    gate.release();
+    await stop();
+    dir.cleanup();
+  });
+
+  it('an expired entry is served stale while exactly one recompute runs, then the new value is served', async () => {
+    age();
+    generation = 2;
+    closeGate();
+    const { logger } = await start();
+    // Startup did not wait for the refresh
+    const stale = await Promise.all(Array.from({ length: 10 }, () => get('/report?store=1&region=EMEA').expect(200)));
+    for (const res of stale) expect(res.body.generation).toBe(1);
+    gate.release();
+    await logger.waitFor('Refreshed 6 combinations (stale)');
+    expect(calls.count()).toBe(6);
+    const fresh = await get('/report?store=1&region=EMEA').expect(200);
+    expect(fresh.body.generation).toBe(2);
+    expect(fresh.headers['cache-control']).toMatch(/^public, max-age=(3599|3600), stale-while-revalidate=3600$/);
+  });
+
+  it('a refresh that fails keeps serving the old value and backs off', async () => {
+    age();
+    failing = true;
+    const { logger } = await start();
+    await logger.waitFor('still serving the previous value');
+    expect((await get('/report?store=2&region=APAC').expect(200)).body.generation).toBe(1);
+    expect(logger.lines.join('\n')).toContain('Error: the warehouse is down');
+    // The old entries are still in the file
+    await stop();
+    expect(JSON.parse(readFileSync(file(), 'utf8')).entries[EMEA_1].value.generation).toBe(1);
+  });
+
+  it('refresh() by parameter values recomputes only the matching combinations', async () => {
+    generation = 3;
+    const { service } = await start();
+    const summary = await service.refresh({ controller: ReportController, params: { region: 'EMEA' } });
+    expect(summary).toMatchObject({ computed: 3, failed: 0 });
+    expect(calls.all()).toEqual(['v1', 'v1', 'v1']);
+    expect((await get('/report?region=EMEA&store=3').expect(200)).body.generation).toBe(3);
+    expect((await get('/report?region=APAC&store=3').expect(200)).body.generation).toBe(1);
+    // Everything, when no target is given; concurrent refreshes share the work
+    calls.reset();
+    const [a, b] = await Promise.all([service.refresh(), service.refresh({ controller: ReportController })]);
+    expect(a.computed + b.computed).toBeGreaterThanOrEqual(6);
+    expect(calls.count()).toBe(6);
+    await expect(service.refresh({ controller: ReportController, params: { colour: 'red' } })).rejects.toThrow(
+      'ReportController.get has no parameter "colour" (it has: region, store)',
+    );
+  });
+
+  it('invalidate() drops entries: the next request runs live and stores its result', async () => {
+    generation = 4;
+    const { service } = await start();
+    expect(await service.invalidate({ controller: ReportController, method: 'get', params: { region: 'APAC', store: 2 } })).toBe(1);
+    expect(service.get(ReportController, 'get', { region: 'APAC', store: '2' })).toBeUndefined();
+    expect((await get('/report?region=APAC&store=2').expect(200)).body.generation).toBe(4);
+    expect(calls.count()).toBe(1);
+    expect(service.get(ReportController, 'get', { region: 'APAC', store: '2' })).toMatchObject({ generation: 4 });
+    await get('/report?region=APAC&store=2').expect(200);
+    expect(calls.count()).toBe(1);
+  });
+
+  it('a version bump recomputes in the background; a hand edit survives it and scheduled refreshes; force replaces it', async () => {
+    edit(EMEA_1, { region: 'EMEA', store: '1', generation: 'edited by hand' });
+    generation = 5;
+    closeGate();
+    const { logger, service } = await start(ReportV2Controller);
+    // Startup was not blocked: old values are served meanwhile
+    expect((await get('/report?region=APAC&store=1').expect(200)).body.generation).toBe(1);
+    gate.release();
+    await logger.waitFor('Refreshed 5 combinations (new version)');
+    expect(logger.lines.join('\n')).toContain(`Kept the hand-edited entry ${EMEA_1}`);
+    expect((await get('/report?region=APAC&store=1').expect(200)).body.generation).toBe(5);
+    const edited = await get('/report?region=EMEA&store=1').expect(200);
+    expect(edited.body.generation).toBe('edited by hand');
+    expect(edited.headers['cache-control']).toBe('public, max-age=60');
+    // An explicit refresh keeps it too, unless forced
+    expect(await service.refresh({ params: { region: 'EMEA', store: '1' } })).toMatchObject({ computed: 0, skipped: 1 });
+    expect(await service.refresh({ params: { region: 'EMEA', store: '1' } }, { force: true })).toMatchObject({ computed: 1 });
+    expect((await get('/report?region=EMEA&store=1').expect(200)).body.generation).toBe(5);
+    await stop();
+    const entry = JSON.parse(readFileSync(file(), 'utf8')).entries[EMEA_1];
+    expect(entry).toMatchObject({ version: '2', value: { generation: 5 } });
+  });
+
+  it("versionChangeAtStartup: 'blocking' recomputes outdated entries before listening", async () => {
+    await start(ReportV2Controller, { versionChangeAtStartup: 'blocking' });
+    expect(calls.count()).toBe(6);
+  });
+
+  it('TTLs hold across restarts: fresh entries are not recomputed', async () => {
+    const { service } = await start();
+    expect(await service.whenReady()).toMatchObject({ cached: 6, computed: 0 });
+    expect(calls.count()).toBe(0);
+  });
+});
