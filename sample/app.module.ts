@@ -1,6 +1,7 @@
 import { ClassSerializerInterceptor, Module, ValidationPipe } from '@nestjs/common';
 import { APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { PrecomputeModule } from '../lib';
+import { InventoryModule } from './inventory/inventory.module';
 import { SalesModule } from './sales/sales.module';
 
 @Module({
@@ -10,6 +11,7 @@ import { SalesModule } from './sales/sales.module';
       concurrency: Number(process.env.PRECOMPUTE_CONCURRENCY ?? 5),
     }),
     SalesModule,
+    InventoryModule,
   ],
   providers: [
     { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidNonWhitelisted: true, whitelist: true }) },

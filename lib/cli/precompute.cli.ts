@@ -1,0 +1,117 @@
+import type { INestApplicationContext, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { RefreshScheduler } from '../freshness/refresh.scheduler';
+import { PrecomputeRegistry } from '../discovery/precompute.registry';
+import { PrecomputeEngine } from '../engine/precompute.engine';
+import { PrecomputeService } from '../precompute.service';
+import { ENV_OVERRIDES } from '../precompute.options';
+import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
+import { CliLogger } from './cli-logger';
+
+const USAGE = `Usage:
+  nestjs-precompute build  --module <compiled root module> [--export AppModule] [--cache-file <path>]
+  nestjs-precompute verify --module <compiled root module> [--export AppModule] [--cache-file <path>]
+
+build   boots the app without an HTTP server, computes every missing combination,
+        writes the cache file, and exits 1 if any combination failed.
+verify  exits 1 if any combination is missing or stale; computes nothing.`;
+
+interface Arguments {
+  command: 'build' | 'verify';
+  module: string;
+  exportName?: string;
+  cacheFile?: string;
+}
+
+function parse(argv: readonly string[]): Arguments {
+  const [command, ...rest] = argv;
+  if (command !== 'build' && command !== 'verify') throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  const flags = new Map<string, string>();
+  for (let i = 0; i < rest.length; i += 2) {
+    const [flag, value] = [rest[i], rest[i + 1]];
+    if (!['--module', '--export', '--cache-file'].includes(flag)) throw new UsageError(`unknown option "${flag}"`);
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    flags.set(flag, value);
+  }
+  const module = flags.get('--module');
+  if (!module) throw new UsageError('--module is required');
+  return { command, module, exportName: flags.get('--export'), cacheFile: flags.get('--cache-file') };
+}
+
+class UsageError extends Error {}
+
+/** Loads the root module class from a compiled file (CommonJS or ESM). */
+async function loadModule(path: string, exportName?: string): Promise<Type> {
+  const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
+  const exports = (await import(pathToFileURL(file).href)) as Record<string, unknown> & { default?: Record<string, unknown> };
+  const candidates = { ...(typeof exports.default === 'object' ? exports.default : {}), ...exports };
+  const name = exportName ?? 'AppModule';
+  // Without --export: AppModule, or the only class the file exports
+  const classes = Object.values(candidates).filter((value) => typeof value === 'function');
+  const found = candidates[name] ?? (exportName === undefined && classes.length === 1 ? classes[0] : undefined);
+  if (typeof found !== 'function') {
+    throw new UsageError(`${file} exports no class "${name}"; name the root module with --export <name>`);
+  }
+  return found as Type;
+}
+
+/** Runs the CLI; resolves with the process exit code. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  let args: Arguments;
+  try {
+    args = parse(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.cacheFile) process.env[ENV_OVERRIDES.cacheFile] = args.cacheFile;
+  process.env[ENV_OVERRIDES.startup] = args.command === 'build' ? 'blocking' : 'off';
+  const logger = new CliLogger(process.stdout, true);
+  let app: INestApplicationContext | undefined;
+  try {
+    const rootModule = await loadModule(args.module, args.exportName);
+    app = await NestFactory.createApplicationContext(rootModule, { logger, abortOnError: false });
+    await app.init();
+    return args.command === 'build' ? await build(app) : verify(app);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await app?.close();
+  }
+}
+
+async function build(app: INestApplicationContext): Promise<number> {
+  const summary = await app.get(PrecomputeService).whenReady();
+  process.stdout.write(
+    `Precompute: ${summary.cached} cached, ${summary.computed} computed, ${summary.failed} failed in ${summary.durationMs} ms\n`,
+  );
+  for (const failure of summary.failures) process.stdout.write(`  failed: ${failure.key}: ${failure.error}\n`);
+  return summary.failed > 0 ? 1 : 0;
+}
+
+function verify(app: INestApplicationContext): number {
+  const store = app.get<PrecomputeStore>(PRECOMPUTE_STORE);
+  const scheduler = app.get(RefreshScheduler);
+  const engine = app.get(PrecomputeEngine);
+  let problems = 0;
+  for (const handler of app.get(PrecomputeRegistry).all()) {
+    let missing = 0;
+    let stale = 0;
+    for (const job of engine.plan(handler)) {
+      const entry = store.get(job.key);
+      if (!entry) missing++;
+      else if (scheduler.isStale(handler, entry)) stale++;
+    }
+    problems += missing + stale;
+    process.stdout.write(`${handler.name}: ${handler.total} combinations, ${missing} missing, ${stale} stale\n`);
+  }
+  process.stdout.write(problems === 0 ? `OK: ${store.describe()} is complete and fresh\n` : `NOT OK: ${problems} combination(s) missing or stale in ${store.describe()}\n`);
+  return problems === 0 ? 0 : 1;
+}

@@ -1,0 +1,61 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { tempDir } from './helpers/temp-dir';
+
+const CLI = resolve('.build/lib/cli/main.js');
+const MODULE = resolve('.build/test/fixtures/cli-app.module.js');
+const dir = tempDir('precompute-cli-');
+afterAll(() => dir.cleanup());
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env, NO_COLOR: '1' } });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe('the nestjs-precompute CLI', () => {
+  const file = dir.file('built.json');
+
+  it('build computes every combination into the file and prints a summary', () => {
+    const { code, out } = cli(['build', '--module', MODULE, '--cache-file', file]);
+    expect(code).toBe(0);
+    expect(out).toContain('Precompute: 0 cached, 3 computed, 0 failed');
+    const entries = JSON.parse(readFileSync(file, 'utf8')).entries;
+    expect(Object.keys(entries)).toEqual(['GET /cli?x=1', 'GET /cli?x=2', 'GET /cli?x=3']);
+    expect(entries['GET /cli?x=3'].value).toEqual({ x: '3', squared: 9 });
+    // A second build computes nothing
+    expect(cli(['build', '--module', MODULE, '--cache-file', file]).out).toContain('3 cached, 0 computed');
+  });
+
+  it('verify passes on a complete file and fails on a missing combination', () => {
+    const ok = cli(['verify', '--module', MODULE, '--cache-file', file]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('CliController.get: 3 combinations, 0 missing, 0 stale');
+    const document = JSON.parse(readFileSync(file, 'utf8'));
+    delete document.entries['GET /cli?x=2'];
+    writeFileSync(file, JSON.stringify(document));
+    const missing = cli(['verify', '--module', MODULE, '--cache-file', file]);
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain('1 missing');
+    // verify computed nothing
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).entries)).toHaveLength(2);
+  });
+
+  it('build exits 1 when a combination fails, keeping the others', () => {
+    const failing = dir.file('failing.json');
+    const { code, out } = cli(['build', '--module', MODULE, '--cache-file', failing], { FAIL_X: '2' });
+    expect(code).toBe(1);
+    expect(out).toContain('2 computed, 1 failed');
+    expect(out).toContain('failed: GET /cli?x=2: Error: cannot compute 2');
+    expect(Object.keys(JSON.parse(readFileSync(failing, 'utf8')).entries)).toEqual(['GET /cli?x=1', 'GET /cli?x=3']);
+  });
+
+  it('explains bad usage', () => {
+    const { code, err } = cli(['bild']);
+    expect(code).toBe(2);
+    expect(err).toContain('unknown command "bild"');
+    expect(err).toContain('nestjs-precompute build  --module');
+    expect(cli(['build', '--module', MODULE, '--export', 'Nope']).err).toContain('exports no class "Nope"');
+  });
+});
