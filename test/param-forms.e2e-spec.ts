@@ -9,21 +9,19 @@ import {
   ReportsController,
   StoresController,
 } from './fixtures/param-forms.controllers';
-import { createTestApp } from './helpers/test-app';
+import { ADAPTERS, createTestApp, type AdapterName } from './helpers/test-app';
 import { tempDir } from './helpers/temp-dir';
 
-const dir = tempDir();
 const TOTAL = Object.values(PARAM_FORM_TOTALS).reduce((a, b) => a + b, 0);
 
-function start(): Promise<INestApplication> {
-  return createTestApp({
+describe.each(ADAPTERS)('every parameter form, precomputed then served (%s)', (adapter: AdapterName) => {
+  const dir = tempDir();
+  const start = (): Promise<INestApplication> => createTestApp({
+    adapter,
     precompute: { cacheFile: dir.file('cache.json'), concurrency: 8 },
     controllers: [ReportsController, StoresController],
     configure: (app) => app.useGlobalPipes(new ValidationPipe({ transform: true })),
   });
-}
-
-describe('every parameter form, precomputed then served', () => {
   let app: INestApplication;
 
   beforeEach(async () => {

@@ -5,16 +5,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import request from 'supertest';
 import { PrecomputeService } from '../lib';
 import { calls, SalesController } from './fixtures/sales.controller';
-import { createTestApp, MemoryLogger } from './helpers/test-app';
+import { ADAPTERS, createTestApp, MemoryLogger, type AdapterName } from './helpers/test-app';
 import { tempDir } from './helpers/temp-dir';
 
 const EMEA_101 = 'GET /sales-report?store_id=101&subregion=EMEA';
 
-describe('restart and hand edits', () => {
+describe.each(ADAPTERS)('restart and hand edits (%s)', (adapter: AdapterName) => {
   let dir: ReturnType<typeof tempDir>;
   let app: INestApplication | undefined;
   const start = async (logger = new MemoryLogger()) => {
-    app = await createTestApp({ precompute: dir.file('sales.json'), controllers: [SalesController], logger });
+    app = await createTestApp({ adapter, precompute: dir.file('sales.json'), controllers: [SalesController], logger });
     return { app, logger };
   };
   beforeEach(() => {

@@ -1,16 +1,22 @@
 import { Module, type INestApplication, type LoggerService, type ModuleMetadata } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { EventEmitter } from 'node:events';
 import { PrecomputeModule, type PrecomputeModuleOptions } from '../../lib';
 
+/** The HTTP adapters every HTTP suite runs on. */
+export const ADAPTERS = ['express', 'fastify'] as const;
+export type AdapterName = (typeof ADAPTERS)[number];
+
 export interface TestAppOptions extends Pick<ModuleMetadata, 'controllers' | 'providers' | 'imports'> {
   readonly precompute: PrecomputeModuleOptions | string;
+  readonly adapter?: AdapterName;
   /** Called before init, e.g. to add global pipes. */
   readonly configure?: (app: INestApplication) => void;
   readonly logger?: LoggerService | false;
 }
 
-/** A fresh Nest app (Express) with PrecomputeModule and the given controllers, initialized. */
+/** A fresh Nest app (Express unless told) with PrecomputeModule and the given controllers, initialized. */
 export async function createTestApp(options: TestAppOptions): Promise<INestApplication> {
   @Module({
     imports: [PrecomputeModule.forRoot(options.precompute as PrecomputeModuleOptions), ...(options.imports ?? [])],
@@ -20,9 +26,14 @@ export async function createTestApp(options: TestAppOptions): Promise<INestAppli
   class TestAppModule {}
 
   const moduleRef = await Test.createTestingModule({ imports: [TestAppModule] }).compile();
-  const app = moduleRef.createNestApplication({ logger: options.logger ?? false });
+  const logger = options.logger ?? false;
+  const app =
+    options.adapter === 'fastify'
+      ? moduleRef.createNestApplication(new FastifyAdapter(), { logger })
+      : moduleRef.createNestApplication({ logger });
   options.configure?.(app);
   await app.init();
+  if (options.adapter === 'fastify') await (app.getHttpAdapter().getInstance() as { ready(): Promise<void> }).ready();
   return app;
 }
 
