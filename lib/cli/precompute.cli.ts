@@ -8,36 +8,49 @@ import { PrecomputeEngine } from '../engine/precompute.engine';
 import { PrecomputeService } from '../precompute.service';
 import { ENV_OVERRIDES } from '../precompute.options';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
+import { RedisStore } from '../storage/redis/redis.store';
 import { CliLogger } from './cli-logger';
 
 const USAGE = `Usage:
   nestjs-precompute build  --module <compiled root module> [--export AppModule] [--cache-file <path>]
   nestjs-precompute verify --module <compiled root module> [--export AppModule] [--cache-file <path>]
+  nestjs-precompute redis-export --redis <url> --file <path> [--prefix nestjs-precompute]
+  nestjs-precompute redis-import --redis <url> --file <path> [--prefix nestjs-precompute]
 
-build   boots the app without an HTTP server, computes every missing combination,
-        writes the cache file, and exits 1 if any combination failed.
-verify  exits 1 if any combination is missing or stale; computes nothing.`;
+build         boots the app without an HTTP server, computes every missing combination,
+              writes the cache file, and exits 1 if any combination failed.
+verify        exits 1 if any combination is missing or stale; computes nothing.
+redis-export  writes what a RedisStore holds to a cache file (to inspect or edit it).
+redis-import  loads a cache file into a RedisStore (to seed a fleet with a file built in CI).`;
+
+const COMMANDS = {
+  build: ['--module', '--export', '--cache-file'],
+  verify: ['--module', '--export', '--cache-file'],
+  'redis-export': ['--redis', '--file', '--prefix'],
+  'redis-import': ['--redis', '--file', '--prefix'],
+} as const;
+type Command = keyof typeof COMMANDS;
 
 interface Arguments {
-  command: 'build' | 'verify';
-  module: string;
-  exportName?: string;
-  cacheFile?: string;
+  command: Command;
+  flags: Map<string, string>;
 }
 
 function parse(argv: readonly string[]): Arguments {
   const [command, ...rest] = argv;
-  if (command !== 'build' && command !== 'verify') throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  if (!command || !Object.hasOwn(COMMANDS, command)) throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  const known: readonly string[] = COMMANDS[command as Command];
   const flags = new Map<string, string>();
   for (let i = 0; i < rest.length; i += 2) {
     const [flag, value] = [rest[i], rest[i + 1]];
-    if (!['--module', '--export', '--cache-file'].includes(flag)) throw new UsageError(`unknown option "${flag}"`);
+    if (!known.includes(flag)) throw new UsageError(`unknown option "${flag}" for ${command}`);
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
     flags.set(flag, value);
   }
-  const module = flags.get('--module');
-  if (!module) throw new UsageError('--module is required');
-  return { command, module, exportName: flags.get('--export'), cacheFile: flags.get('--cache-file') };
+  for (const required of command.startsWith('redis') ? ['--redis', '--file'] : ['--module']) {
+    if (!flags.has(required)) throw new UsageError(`${required} is required for ${command}`);
+  }
+  return { command: command as Command, flags };
 }
 
 class UsageError extends Error {}
@@ -66,12 +79,14 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
-  if (args.cacheFile) process.env[ENV_OVERRIDES.cacheFile] = args.cacheFile;
+  if (args.command === 'redis-export' || args.command === 'redis-import') return moveRedisData(args);
+  const cacheFile = args.flags.get('--cache-file');
+  if (cacheFile) process.env[ENV_OVERRIDES.cacheFile] = cacheFile;
   process.env[ENV_OVERRIDES.startup] = args.command === 'build' ? 'blocking' : 'off';
   const logger = new CliLogger(process.stdout, true);
   let app: INestApplicationContext | undefined;
   try {
-    const rootModule = await loadModule(args.module, args.exportName);
+    const rootModule = await loadModule(args.flags.get('--module') as string, args.flags.get('--export'));
     app = await NestFactory.createApplicationContext(rootModule, { logger, abortOnError: false });
     await app.init();
     return args.command === 'build' ? await build(app) : verify(app);
@@ -84,6 +99,24 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return 1;
   } finally {
     await app?.close();
+  }
+}
+
+async function moveRedisData(args: Arguments): Promise<number> {
+  const store = new RedisStore({ connection: args.flags.get('--redis'), prefix: args.flags.get('--prefix') });
+  const file = args.flags.get('--file') as string;
+  try {
+    await store.open({ logger: new CliLogger(process.stdout, true) });
+    const count = args.command === 'redis-export' ? await store.exportToFile(file) : await store.importFromFile(file);
+    process.stdout.write(
+      args.command === 'redis-export' ? `Exported ${count} entries from ${store.describe()} to ${file}\n` : `Imported ${count} entries from ${file} into ${store.describe()}\n`,
+    );
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await store.close();
   }
 }
 

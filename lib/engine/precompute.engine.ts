@@ -90,7 +90,14 @@ export class PrecomputeEngine {
       const before = { ...summary };
       // What each key held when selected: one that changed meanwhile is done already
       const selected = new Map(jobs.map((job) => [job.key, this.store.get(job.key)]));
-      await this.execute(jobs, pLimit(concurrency), summary, selected, () => progress.tick());
+      const limit = pLimit(concurrency);
+      let deferred = await this.execute(jobs, limit, summary, selected, () => progress.tick());
+      if (deferred.length) this.logger.log(`${handler.name}: waiting for ${deferred.length} combination(s) other replicas are computing`);
+      while (deferred.length && !this.aborted) {
+        // Their results arrive through the store's change notifications; a lapsed lease (a dead replica) is claimed here
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        deferred = await this.execute(deferred, limit, summary, selected, () => progress.tick());
+      }
       this.logger.log(
         `${handler.name}: computed ${summary.computed - before.computed}, failed ${summary.failed - before.failed}` +
           `${summary.skipped > before.skipped ? `, skipped ${summary.skipped - before.skipped} (shutting down)` : ''}` +
@@ -154,7 +161,8 @@ export class PrecomputeEngine {
     summary: MutableSummary,
     selected: ReadonlyMap<string, CacheEntry | undefined>,
     onDone: () => void,
-  ): Promise<void> {
+  ): Promise<Job[]> {
+    const deferred: Job[] = [];
     await Promise.all(
       jobs.map((job) =>
         limit(async () => {
@@ -169,7 +177,18 @@ export class PrecomputeEngine {
             onDone();
             return;
           }
-          const outcome = await this.settle(job);
+          // A shared store splits the work: another replica may be computing this one
+          const claim = this.store.claim ? await this.store.claim(job.key) : undefined;
+          if (this.store.claim && !claim) {
+            deferred.push(job);
+            return;
+          }
+          let outcome: Outcome;
+          try {
+            outcome = await this.settle(job);
+          } finally {
+            await claim?.release();
+          }
           if (outcome.error === undefined) summary.computed++;
           else {
             summary.failed++;
@@ -179,6 +198,7 @@ export class PrecomputeEngine {
         }),
       ),
     );
+    return deferred;
   }
 
   /** Every combination of a handler, with its key (built once per handler). */

@@ -4,6 +4,11 @@ import type { CacheEntry } from './cache-entry';
 /** Injection token of the store; its name mirrors the interface, as in @nestjs/throttler. */
 export const PRECOMPUTE_STORE = Symbol('PrecomputeStore');
 
+/** A claim on one combination; release it once the result is stored. */
+export interface Claim {
+  release(): Promise<void>;
+}
+
 export interface StoreContext {
   readonly logger: LoggerService;
 }
@@ -33,6 +38,13 @@ export interface PrecomputeStore {
    * made by others before `work` starts, and persists everything after.
    */
   exclusive<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Claims one combination for this process, for stores shared by several
+   * processes that split the work between them (a lease that expires if the
+   * process dies). Resolves with a release function, or undefined when another
+   * process holds the claim. Stores without it rely on `exclusive()`.
+   */
+  claim?(key: string): Promise<Claim | undefined>;
   /** Calls `listener` with the keys whose entries changed from outside this process. */
   onExternalChange(listener: (keys: readonly string[]) => void): void;
   /** For logs: `cache.json`, `redis://.../prefix`. */

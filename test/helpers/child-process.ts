@@ -43,7 +43,8 @@ export function startChild(env: Record<string, string>): Child {
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.on('exit', (code, signal) => done({ code, signal })),
+    // 'close', not 'exit': the process is gone and its pipes are closed too
+    child.on('close', (code, signal) => done({ code, signal })),
   );
   const waitForLine = (match: (line: string) => boolean) => {
     const found = lines.find(match);
