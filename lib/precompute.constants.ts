@@ -19,6 +19,7 @@ export const DEFAULTS = {
   lockStaleMs: 10_000,
   persistLiveResults: true,
   versionChangeAtStartup: 'background',
+  logLevel: 'log',
 } as const;
 
 /** Least and most time between two sweeps for stale entries. */

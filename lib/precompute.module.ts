@@ -8,6 +8,7 @@ import { RefreshScheduler } from './freshness/refresh.scheduler';
 import type { PrecomputeModuleOptions } from './interfaces/precompute-module-options.interface';
 import { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE } from './precompute.module-definition';
 import { PRECOMPUTE_OPTIONS, resolveOptions, type ResolvedOptions } from './precompute.options';
+import { PrecomputeLogger } from './precompute.logger';
 import { PrecomputeOrchestrator } from './precompute.orchestrator';
 import { PrecomputeService } from './precompute.service';
 import { PrecomputeInterceptor } from './serving/precompute.interceptor';
@@ -40,6 +41,7 @@ import { PRECOMPUTE_STORE } from './storage/precompute-store.interface';
         }),
       inject: [PRECOMPUTE_OPTIONS],
     },
+    PrecomputeLogger,
     PrecomputeMetadataAccessor,
     PrecomputeExplorer,
     PrecomputeRegistry,
@@ -50,7 +52,7 @@ import { PRECOMPUTE_STORE } from './storage/precompute-store.interface';
     PrecomputeInterceptor,
   ],
   // The interceptor is created in the module of each decorated controller; it needs these
-  exports: [PrecomputeService, PrecomputeRegistry, PrecomputeEngine, RefreshScheduler, PRECOMPUTE_STORE, PRECOMPUTE_OPTIONS],
+  exports: [PrecomputeService, PrecomputeRegistry, PrecomputeEngine, RefreshScheduler, PrecomputeLogger, PRECOMPUTE_STORE, PRECOMPUTE_OPTIONS],
 })
 export class PrecomputeModule extends ConfigurableModuleClass {
   /** `forRoot('cache.json')` is short for `forRoot({ cacheFile: 'cache.json' })`. */

@@ -29,6 +29,7 @@ const KNOWN: ReadonlyArray<keyof PrecomputeModuleOptions> = [
   'ttlSeconds',
   'cacheControl',
   'versionChangeAtStartup',
+  'logLevel',
 ];
 
 const WHOLE_NUMBERS: ReadonlyArray<[keyof PrecomputeModuleOptions, number]> = [
@@ -49,6 +50,7 @@ const CHOICES: ReadonlyArray<[keyof PrecomputeModuleOptions, readonly unknown[]]
   ['watchFile', [true, false]],
   ['persistLiveResults', [true, false]],
   ['versionChangeAtStartup', ['background', 'blocking']],
+  ['logLevel', ['log', 'warn', 'error', 'silent']],
 ];
 
 /**

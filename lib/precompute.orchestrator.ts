@@ -1,7 +1,6 @@
 import {
   Inject,
   Injectable,
-  Logger,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
@@ -13,8 +12,8 @@ import { PrecomputeEngine } from './engine/precompute.engine';
 import { RefreshScheduler } from './freshness/refresh.scheduler';
 import { isEdited } from './storage/cache-entry';
 import type { PrecomputeSummary } from './interfaces/precompute-status.interface';
-import { LOGGER_CONTEXT } from './precompute.constants';
 import { messages } from './precompute.messages';
+import { PrecomputeLogger } from './precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from './precompute.options';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from './storage/precompute-store.interface';
 
@@ -25,7 +24,6 @@ import { PRECOMPUTE_STORE, type PrecomputeStore } from './storage/precompute-sto
  */
 @Injectable()
 export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
   private resolveReady!: (summary: PrecomputeSummary) => void;
   private rejectReady!: (error: Error) => void;
   /** Settles when the startup precompute has finished. */
@@ -42,6 +40,7 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
     private readonly scheduler: RefreshScheduler,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
+    private readonly logger: PrecomputeLogger,
   ) {
     // whenReady() callers see the failure; nobody awaiting it must not crash the process
     this.ready.catch(() => undefined);

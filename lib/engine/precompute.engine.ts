@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import type { RawValue } from '../domains/domain-values';
@@ -6,7 +6,7 @@ import type { HandlerStatus, PrecomputeSummary } from '../interfaces/precompute-
 import { invokeHandler } from '../invocation/handler-invoker';
 import { toResponseJson, type ResponseJson } from '../invocation/response-serializer';
 import { combinations } from '../plan/combinations';
-import { LOGGER_CONTEXT } from '../precompute.constants';
+import { PrecomputeLogger } from '../precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { createEntry, isEdited, type CacheEntry } from '../storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
@@ -42,7 +42,6 @@ interface Counters {
  */
 @Injectable()
 export class PrecomputeEngine {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly flights = new Map<string, Promise<CacheEntry | undefined>>();
   private readonly counters = new Map<PrecomputedHandler, Counters>();
   private readonly plans = new WeakMap<PrecomputedHandler, Job[]>();
@@ -55,6 +54,7 @@ export class PrecomputeEngine {
   constructor(
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
+    private readonly logger: PrecomputeLogger,
   ) {
     this.refreshLimit = pLimit(options.concurrency);
   }

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import { PrecomputeEngine, type Job } from '../engine/precompute.engine';
-import { LOGGER_CONTEXT, SWEEP_MS } from '../precompute.constants';
+import { SWEEP_MS } from '../precompute.constants';
+import { PrecomputeLogger } from '../precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { isEdited, type CacheEntry } from '../storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
@@ -17,7 +18,6 @@ const MAX_BACKOFF_MS = 10 * 60_000;
  */
 @Injectable()
 export class RefreshScheduler implements OnApplicationShutdown {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
   private handlers: readonly PrecomputedHandler[] = [];
   private timer?: NodeJS.Timeout;
   /** Keys whose refresh failed: when to try again, and how many failures so far. */
@@ -31,6 +31,7 @@ export class RefreshScheduler implements OnApplicationShutdown {
     private readonly engine: PrecomputeEngine,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
+    private readonly logger: PrecomputeLogger,
   ) {}
 
   /** Starts sweeping for stale entries; the first sweep runs at once. */

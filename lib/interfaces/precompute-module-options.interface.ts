@@ -49,4 +49,6 @@ export interface PrecomputeModuleOptions {
   cacheControl?: string | true;
   /** Entries of an older `@Precomputed({ version })`: refreshed in the `background` (default) or before listening (`blocking`). */
   versionChangeAtStartup?: 'background' | 'blocking';
+  /** Least severe messages logged: `log` (default), `warn`, `error` or `silent`. */
+  logLevel?: 'log' | 'warn' | 'error' | 'silent';
 }

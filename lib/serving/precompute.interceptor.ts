@@ -1,7 +1,6 @@
 import {
   Inject,
   Injectable,
-  Logger,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
@@ -13,7 +12,7 @@ import { PrecomputeRegistry } from '../discovery/precompute.registry';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import { PrecomputeEngine } from '../engine/precompute.engine';
 import { RefreshScheduler } from '../freshness/refresh.scheduler';
-import { LOGGER_CONTEXT } from '../precompute.constants';
+import { PrecomputeLogger } from '../precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { entryText, hashText, type CacheEntry } from '../storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
@@ -45,7 +44,6 @@ interface HttpResponseLike {
  */
 @Injectable()
 export class PrecomputeInterceptor implements NestInterceptor {
-  private readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly prepared = new WeakMap<CacheEntry, PreparedResponse>();
 
   constructor(
@@ -55,6 +53,7 @@ export class PrecomputeInterceptor implements NestInterceptor {
     private readonly adapterHost: HttpAdapterHost,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
+    private readonly logger: PrecomputeLogger,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
