@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { Controller, Get, Module, Query } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { readFileSync } from 'node:fs';
-import { Precomputed, PrecomputeModule, PrecomputeService } from '../lib';
+import { Precomputed, PrecomputeModule, PrecomputeService, RedisStore } from '../lib';
 
 const env = process.env;
 const A = Array.from({ length: Number(env.A_COUNT ?? 100) }, (_, i) => `a${i}`);
@@ -28,7 +28,9 @@ class GridController {
 @Module({
   imports: [
     PrecomputeModule.forRoot({
-      cacheFile: env.CACHE_FILE as string,
+      ...(env.REDIS_URL
+        ? { store: new RedisStore({ connection: env.REDIS_URL, prefix: env.REDIS_PREFIX }) }
+        : { cacheFile: env.CACHE_FILE as string }),
       concurrency: Number(env.CONCURRENCY ?? 4),
       maxCombinations: 1_000_000,
       progress: false,

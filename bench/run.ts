@@ -215,6 +215,30 @@ async function warmStart(file: string, combinations: number): Promise<{ app: Sta
   return { app: stat(app), appRss: stat(appRss), boot: stat(boot), parse: stat(parse), parseRss: stat(parseRss) };
 }
 
+async function replicaSplit(): Promise<{ one: Stat; three: Stat; available: boolean }> {
+  const redis = spawn('redis-server', ['--port', '0', '--unixsocket', join(work, 'redis.sock'), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const failed = await new Promise<boolean>((resolve) => {
+    redis.on('error', () => resolve(true));
+    setTimeout(() => resolve(false), 300);
+  });
+  if (failed) return { one: stat([0]), three: stat([0]), available: false };
+  const url = `redis+unix://${join(work, 'redis.sock')}`;
+  const env = (prefix: string) => ({ REDIS_URL: url, REDIS_PREFIX: prefix, A_COUNT: '12', B_COUNT: '5', DELAY_MS: SMOKE ? '5' : '100', CONCURRENCY: '2' });
+  const one: number[] = [];
+  const three: number[] = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      one.push((await result<AppResult>('precompute-app.js', env(`one-${round}`))).durationMs);
+      const runs = await Promise.all([1, 2, 3].map(() => result<AppResult>('precompute-app.js', env(`three-${round}`))));
+      // The fleet is done when its slowest replica is
+      three.push(Math.max(...runs.map((run) => run.durationMs)));
+    }
+  } finally {
+    redis.kill('SIGKILL');
+  }
+  return { one: stat(one), three: stat(three), available: true };
+}
+
 // ---------------------------------------------------------------- report
 
 function ratio(a: Stat, b: Stat): string {
@@ -244,6 +268,8 @@ async function main(): Promise<void> {
   const bulk = await precomputeBulk();
   console.log('Warm start...');
   const warm = await warmStart(bulk.largestFile, bulk.rows[bulk.rows.length - 1].combinations);
+  console.log('Replicas on Redis...');
+  const replicas = await replicaSplit();
 
   mkdirSync(join(OUT, 'bench', 'results'), { recursive: true });
   writeFileSync(
@@ -319,6 +345,14 @@ async function main(): Promise<void> {
     '',
     `Ratio to a plain \`JSON.parse\`: ${ratio(warm.app, warm.parse)} for the whole start; ` +
       `${((warm.app.median - warm.boot.median) / warm.parse.median).toFixed(2)}× for loading the cache alone (app minus Nest's boot).`,
+    '',
+    '## Several replicas on Redis',
+    '',
+    replicas.available
+      ? `60 combinations of ${SMOKE ? '5' : '100'} ms at concurrency 2, on a local redis-server: one replica's precompute run takes ` +
+        `${formatStat(replicas.one, 0, ' ms')}; three replicas starting together finish in ${formatStat(replicas.three, 0, ' ms')} ` +
+        `(the slowest of the three): a speed-up of ${ratio(replicas.one, replicas.three)}. The ideal is 3×; the replicas start a few hundred ms apart on 2 cores.`
+      : 'redis-server is not installed: skipped (`apt-get install redis-server`).',
     '',
     `Total bench time: ${Math.round((Date.now() - started) / 1000)} s.`,
     '',

@@ -24,6 +24,7 @@ describe('npm run bench (smoke: tiny sizes, so it cannot rot)', () => {
       '| 15 |',
       '| app, all cached |',
       '`JSON.parse` of the file',
+      'three replicas starting together finish in',
     ]) {
       expect(report).toContain(row);
     }
