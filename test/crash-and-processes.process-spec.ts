@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { gridCombinations, readCalls, startChild } from './helpers/child-process';
+import { gridCombinations, httpGet as get, readCalls, startChild } from './helpers/child-process';
 import { tempDir } from './helpers/temp-dir';
 
 const ALL = gridCombinations();
@@ -13,18 +12,6 @@ function newDir() {
   const dir = tempDir('precompute-process-');
   dirs.push(dir);
   return dir;
-}
-
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    httpRequest({ host: '127.0.0.1', port, path }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    })
-      .on('error', reject)
-      .end();
-  });
 }
 
 /** Starts the child, kills it with SIGKILL after `endsBeforeKill` finished calls, restarts it. */

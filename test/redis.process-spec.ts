@@ -5,9 +5,8 @@ import { Precomputed, PrecomputeService, RedisStore } from '../lib';
 import { createTestApp, MemoryLogger } from './helpers/test-app';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { resolve } from 'node:path';
-import { gridCombinations, readCalls, startChild, type Child } from './helpers/child-process';
+import { gridCombinations, httpGet as get, readCalls, startChild, type Child } from './helpers/child-process';
 import { startRedis, type RedisServer } from './helpers/redis-server';
 import { tempDir } from './helpers/temp-dir';
 
@@ -27,18 +26,6 @@ afterAll(async () => {
   await redis.stop();
   dir.cleanup();
 });
-
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    httpRequest({ host: '127.0.0.1', port, path }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
 
 function replica(prefix: string, name: string, env: Record<string, string> = {}): Child {
   const child = startChild({

@@ -128,6 +128,7 @@ describe('bad options', () => {
     [{ cacheFile: 'a.json', concurency: 2 }, 'unknown option "concurency"'],
     [{ cacheFile: 'a.json', startup: 'later' }, 'option "startup" must be one of "blocking", "background", "off", got "later"'],
     [{}, "no cache file configured. Use PrecomputeModule.forRoot('cache.json')"],
+    [{ cacheFile: dir.path }, `Cache file ${dir.path} is a directory. Set cacheFile to a file path`],
   ])('%j fails with a clear message', async (options, expected) => {
     expect(await startupError([ColorController], options as PrecomputeModuleOptions)).toContain(expected);
   });

@@ -229,15 +229,6 @@ export class PrecomputeEngine {
     return this.plan(handler).filter((job) => !this.store.get(job.key));
   }
 
-  /**
-   * Computes and stores one combination, or joins the computation already
-   * under way for the same key. Resolves with the entry, or undefined when
-   * the handler failed (the failure is logged).
-   */
-  compute(job: Job): Promise<CacheEntry | undefined> {
-    return this.settle(job).then((outcome) => outcome.entry);
-  }
-
   /** The computation under way for a key, if any. */
   inFlight(key: string): Promise<CacheEntry | undefined> | undefined {
     return this.flights.get(key);

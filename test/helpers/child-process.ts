@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { resolve } from 'node:path';
 
 const CHILD_APP = resolve('.build/test/fixtures/child-app.js');
@@ -81,4 +82,17 @@ export function gridCombinations(a = 8, b = 5): string[] {
   const result: string[] = [];
   for (let i = 1; i <= a; i++) for (let j = 1; j <= b; j++) result.push(`a${i}/b${j}`);
   return result;
+}
+
+/** A GET on 127.0.0.1: status and body. */
+export function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    httpRequest({ host: '127.0.0.1', port, path }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
 }

@@ -190,7 +190,11 @@ export class JsonFileStore implements PrecomputeStore {
       const code = (error as NodeJS.ErrnoException).code;
       // Nothing there yet (a missing directory counts); the first write will say if it cannot be created
       if (code === 'ENOENT' || code === 'ENOTDIR') return initial ? new Map() : undefined;
-      throw error;
+      throw new Error(
+        code === 'EISDIR'
+          ? `Cache file ${this.describe()} is a directory. Set cacheFile to a file path, e.g. '${this.options.file.replace(/\/$/, '')}/cache.json'.`
+          : `Cannot read cache file ${this.describe()}: ${(error as Error).message}. Check the file's permissions; it was left untouched.`,
+      );
     }
     try {
       const entries = parseCacheFile(text, this.describe());
