@@ -57,6 +57,9 @@ export const messages = {
     'forRoot({ cacheFile: \'cache.json\' }), or pass a store.',
   invalidPrecomputedOption: (handler: string, name: string, problem: string) =>
     `${handler}: @Precomputed({ ${name} }) ${problem}.`,
+  moduleNotImported: () =>
+    '@Precomputed() is used, but PrecomputeModule is not imported. Add PrecomputeModule.forRoot(\'cache.json\') ' +
+    '(or forRootAsync) to the imports of your root module; it is global, so feature modules need nothing more.',
   runFailed: (failed: number, lines: string) =>
     `nestjs-precompute: ${failed} combination${failed === 1 ? '' : 's'} failed and failOnError is set:\n${lines}`,
 };

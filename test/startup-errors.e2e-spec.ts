@@ -122,6 +122,16 @@ describe('handlers that cannot be precomputed', () => {
   });
 });
 
+describe('a missing PrecomputeModule', () => {
+  it('fails startup saying what to import', async () => {
+    const { Test } = await import('@nestjs/testing');
+    const moduleRef = Test.createTestingModule({ controllers: [ColorController] });
+    await expect(moduleRef.compile().then((compiled) => compiled.createNestApplication({ logger: false }).init())).rejects.toThrow(
+      "@Precomputed() is used, but PrecomputeModule is not imported. Add PrecomputeModule.forRoot('cache.json')",
+    );
+  });
+});
+
 describe('bad options', () => {
   it.each([
     [{ cacheFile: 'a.json', concurrency: -1 }, 'option "concurrency" must be a whole number of at least 1, got -1'],

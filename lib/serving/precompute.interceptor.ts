@@ -1,6 +1,7 @@
 import {
   Inject,
   Injectable,
+  Optional,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
@@ -13,6 +14,7 @@ import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import { PrecomputeEngine } from '../engine/precompute.engine';
 import { RefreshScheduler } from '../freshness/refresh.scheduler';
 import { PrecomputeLogger } from '../precompute.logger';
+import { messages } from '../precompute.messages';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { entryText, hashText, type CacheEntry } from '../storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
@@ -47,14 +49,17 @@ export class PrecomputeInterceptor implements NestInterceptor {
   private readonly prepared = new WeakMap<CacheEntry, PreparedResponse>();
 
   constructor(
-    private readonly registry: PrecomputeRegistry,
-    private readonly engine: PrecomputeEngine,
-    private readonly scheduler: RefreshScheduler,
+    // Optional, so that a missing PrecomputeModule gets a message of its own rather than a DI error
+    @Optional() private readonly registry: PrecomputeRegistry,
+    @Optional() private readonly engine: PrecomputeEngine,
+    @Optional() private readonly scheduler: RefreshScheduler,
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
-    @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
-    private readonly logger: PrecomputeLogger,
-  ) {}
+    @Optional() @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
+    @Optional() @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
+    @Optional() private readonly logger: PrecomputeLogger,
+  ) {
+    if (!registry || !store || !options) throw new Error(messages.moduleNotImported());
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const handler =
