@@ -76,6 +76,7 @@ async function serving(body: 'small' | 'large', adapters: readonly string[], wit
     for (const [scenario, name] of [
       ['bare', 'bare route'],
       ['precomputed', '@Precomputed (cache hit)'],
+      ['precomputed-early', '@Precomputed, earlyHits: true'],
       ['cache-manager', 'CacheInterceptor (memory)'],
       ['validation', 'uncached + ValidationPipe'],
     ]) {
@@ -299,7 +300,8 @@ async function main(): Promise<void> {
     '## Serving',
     '',
     'Every configuration serves `GET /report?region=EMEA` with the same body: (a) a bare route returning a constant object, ' +
-      '(b) the same route with `@Precomputed()` answering from the cache, (c) `@nestjs/cache-manager`\'s `CacheInterceptor` ' +
+      '(b) the same route with `@Precomputed()` answering from the cache (b\') with `earlyHits: true`, answering before Nest\'s router, ' +
+      '(c) `@nestjs/cache-manager`\'s `CacheInterceptor` ' +
       '(in-memory), (d) the uncached handler behind a global `ValidationPipe` with a DTO, (e) raw `node:http` writing a prebuilt buffer.',
     '',
     servingTable('Small body (~250 B)', small),

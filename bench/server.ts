@@ -1,6 +1,6 @@
 /**
  * One benchmark server per process:
- *   ADAPTER=express|fastify  SCENARIO=bare|precomputed|cache-manager|validation|raw  BODY=small|large
+ *   ADAPTER=express|fastify  SCENARIO=bare|precomputed|precomputed-early|cache-manager|validation|raw  BODY=small|large
  * Serves GET /report?region=EMEA and prints `LISTENING <port>`.
  */
 import 'reflect-metadata';
@@ -63,12 +63,20 @@ function moduleFor(): Type {
   const controllers: Record<string, Type> = {
     bare: BareController,
     precomputed: PrecomputedController,
+    'precomputed-early': PrecomputedController,
     'cache-manager': CacheManagerController,
     validation: ValidationController,
   };
   const imports =
-    scenario === 'precomputed'
-      ? [PrecomputeModule.forRoot({ cacheFile: process.env.CACHE_FILE ?? '.build/bench-serving.json', progress: false, watchFile: false })]
+    scenario.startsWith('precomputed')
+      ? [
+          PrecomputeModule.forRoot({
+            cacheFile: process.env.CACHE_FILE ?? '.build/bench-serving.json',
+            progress: false,
+            watchFile: false,
+            earlyHits: scenario === 'precomputed-early',
+          }),
+        ]
       : scenario === 'cache-manager'
         ? [CacheModule.register({ ttl: 3_600_000 })]
         : [];

@@ -20,6 +20,7 @@ export const DEFAULTS = {
   persistLiveResults: true,
   versionChangeAtStartup: 'background',
   logLevel: 'log',
+  earlyHits: false,
 } as const;
 
 /** Least and most time between two sweeps for stale entries. */

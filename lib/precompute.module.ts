@@ -1,5 +1,5 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { PrecomputeExplorer } from './discovery/precompute.explorer';
 import { PrecomputeMetadataAccessor } from './discovery/precompute-metadata.accessor';
 import { PrecomputeRegistry } from './discovery/precompute.registry';
@@ -11,6 +11,8 @@ import { PRECOMPUTE_OPTIONS, resolveOptions, type ResolvedOptions } from './prec
 import { PrecomputeLogger } from './precompute.logger';
 import { PrecomputeOrchestrator } from './precompute.orchestrator';
 import { PrecomputeService } from './precompute.service';
+import { CachedResponses } from './serving/cached-responses';
+import { EarlyHitMiddleware } from './serving/early-hit.middleware';
 import { PrecomputeInterceptor } from './serving/precompute.interceptor';
 import { JsonFileStore } from './storage/json-file/json-file.store';
 import { PRECOMPUTE_STORE } from './storage/precompute-store.interface';
@@ -49,12 +51,34 @@ import { PRECOMPUTE_STORE } from './storage/precompute-store.interface';
     RefreshScheduler,
     PrecomputeOrchestrator,
     PrecomputeService,
+    CachedResponses,
+    EarlyHitMiddleware,
     PrecomputeInterceptor,
   ],
   // The interceptor is created in the module of each decorated controller; it needs these
-  exports: [PrecomputeService, PrecomputeRegistry, PrecomputeEngine, RefreshScheduler, PrecomputeLogger, PRECOMPUTE_STORE, PRECOMPUTE_OPTIONS],
+  exports: [PrecomputeService, PrecomputeRegistry, PrecomputeEngine, RefreshScheduler, PrecomputeLogger, CachedResponses, PRECOMPUTE_STORE, PRECOMPUTE_OPTIONS],
 })
-export class PrecomputeModule extends ConfigurableModuleClass {
+export class PrecomputeModule extends ConfigurableModuleClass implements NestModule {
+  constructor(
+    @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly early: EarlyHitMiddleware,
+  ) {
+    super();
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (!this.options.earlyHits) return;
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter?.getType() === 'fastify') {
+      // A native hook: Fastify's middleware layer costs more than the early answer saves
+      const fastify = adapter.getInstance<{ addHook(name: 'onRequest', hook: EarlyHitMiddleware['onRequest']): void }>();
+      fastify.addHook('onRequest', (request, reply, done) => this.early.onRequest(request, reply, done));
+    } else {
+      consumer.apply(EarlyHitMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+    }
+  }
+
   /** `forRoot('cache.json')` is short for `forRoot({ cacheFile: 'cache.json' })`. */
   static override forRoot(options: string | typeof OPTIONS_TYPE): DynamicModule {
     return super.forRoot(typeof options === 'string' ? { cacheFile: options } : options);

@@ -30,6 +30,7 @@ const KNOWN: ReadonlyArray<keyof PrecomputeModuleOptions> = [
   'cacheControl',
   'versionChangeAtStartup',
   'logLevel',
+  'earlyHits',
 ];
 
 const WHOLE_NUMBERS: ReadonlyArray<[keyof PrecomputeModuleOptions, number]> = [
@@ -51,6 +52,7 @@ const CHOICES: ReadonlyArray<[keyof PrecomputeModuleOptions, readonly unknown[]]
   ['persistLiveResults', [true, false]],
   ['versionChangeAtStartup', ['background', 'blocking']],
   ['logLevel', ['log', 'warn', 'error', 'silent']],
+  ['earlyHits', [true, false]],
 ];
 
 /**

@@ -19,6 +19,7 @@ describe('npm run bench (smoke: tiny sizes, so it cannot rot)', () => {
     const report = readFileSync(dir.file('BENCHMARKS.md'), 'utf8');
     for (const row of [
       'express: @Precomputed (cache hit)',
+      'fastify: @Precomputed, earlyHits: true',
       'fastify: CacheInterceptor (memory)',
       'raw node:http, prebuilt buffer',
       '| 15 |',

@@ -8,13 +8,15 @@ import { calls, FidelityController, SecureController, WrappedController } from '
 import { ADAPTERS, createTestApp, type AdapterName } from './helpers/test-app';
 import { tempDir } from './helpers/temp-dir';
 
-describe.each(ADAPTERS)('serving from the cache (%s)', (adapter: AdapterName) => {
+const CONFIGURATIONS = ADAPTERS.flatMap((adapter) => [false, true].map((earlyHits) => [adapter, earlyHits] as const));
+
+describe.each(CONFIGURATIONS)('serving from the cache (%s, earlyHits: %s)', (adapter: AdapterName, earlyHits: boolean) => {
   const dir = tempDir();
   const cacheFile = dir.file('cache.json');
   const start = (): Promise<INestApplication> =>
     createTestApp({
       adapter,
-      precompute: cacheFile,
+      precompute: { cacheFile, earlyHits },
       controllers: [SecureController, FidelityController, WrappedController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: ClassSerializerInterceptor }],
     });
@@ -75,6 +77,13 @@ describe.each(ADAPTERS)('serving from the cache (%s)', (adapter: AdapterName) =>
     expect(cached.text).toBe('plain text');
     expect(cached.text).toBe(live.text);
     expect(cached.headers['content-type']).toBe(live.headers['content-type']);
+    expect(calls.count()).toBe(0);
+  });
+
+  it('HEAD gets the headers without the body', async () => {
+    const res = await request(app.getHttpServer()).head('/fidelity/cached?region=EMEA').expect(200);
+    expect(res.headers.etag).toMatch(/^"/);
+    expect(res.text ?? '').toBe('');
     expect(calls.count()).toBe(0);
   });
 

@@ -12,12 +12,19 @@
 import type { PipeTransform, Type } from '@nestjs/common';
 import {
   CUSTOM_ROUTE_ARGS_METADATA,
+  GUARDS_METADATA,
+  HEADERS_METADATA,
+  HOST_METADATA,
+  HTTP_CODE_METADATA,
   INTERCEPTORS_METADATA,
   METHOD_METADATA,
   PATH_METADATA,
   PIPES_METADATA,
+  REDIRECT_METADATA,
+  RENDER_METADATA,
   ROUTE_ARGS_METADATA,
   SCOPE_OPTIONS_METADATA,
+  SSE_METADATA,
 } from '@nestjs/common/constants';
 
 /** Mirror of `RouteParamtypes` (not exported by `@nestjs/common`). */
@@ -117,4 +124,30 @@ export function readParseEnumPipe(pipe: object): { enumType: unknown; optional: 
 /** `ParseBoolPipe` keeps its options in a protected field. */
 export function readParseBoolPipeOptional(pipe: object): boolean {
   return (pipe as { options?: { optional?: boolean } }).options?.optional === true;
+}
+
+/** `@UseGuards()` of a controller class or a handler. */
+export function readGuards(target: object): unknown[] {
+  return (Reflect.getMetadata(GUARDS_METADATA, target) as unknown[] | undefined) ?? [];
+}
+
+/** `@HttpCode()` of a handler. */
+export function readHttpCode(handler: object): number | undefined {
+  return Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined;
+}
+
+/** `@Header()` values of a handler, in declaration order. */
+export function readHeaders(handler: object): Array<[string, string]> {
+  const headers = (Reflect.getMetadata(HEADERS_METADATA, handler) as Array<{ name: string; value: string }> | undefined) ?? [];
+  return headers.map(({ name, value }) => [name, value]);
+}
+
+/** Whether Nest turns the handler's value into something else than a JSON body (`@Render`, `@Redirect`, `@Sse`). */
+export function hasResponseOverride(handler: object): boolean {
+  return [RENDER_METADATA, REDIRECT_METADATA, SSE_METADATA].some((key) => Reflect.getMetadata(key, handler) !== undefined);
+}
+
+/** `@Controller({ host })`. */
+export function readHost(controller: object): unknown {
+  return Reflect.getMetadata(HOST_METADATA, controller);
 }

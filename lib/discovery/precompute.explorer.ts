@@ -16,6 +16,11 @@ import { messages } from '../precompute.messages';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { PrecomputeInterceptor } from '../serving/precompute.interceptor';
 import {
+  hasResponseOverride,
+  readGuards,
+  readHeaders,
+  readHost,
+  readHttpCode,
   readInterceptors,
   readPath,
   readPipes,
@@ -101,6 +106,16 @@ export class PrecomputeExplorer {
       ...readInterceptors(handler),
     ].filter((interceptor) => interceptor !== PrecomputeInterceptor && !(interceptor instanceof PrecomputeInterceptor));
     const serializers = await this.instances<NestInterceptor>(interceptors.filter(isClassSerializer));
+    const sendsPrebuiltBody =
+      serializers.length === interceptors.length &&
+      this.config.getGlobalRequestInterceptors().length === 0 &&
+      !hasResponseOverride(handler);
+    const guarded =
+      this.config.getGlobalGuards().length + this.config.getGlobalRequestGuards().length + readGuards(controller).length + readGuards(handler).length > 0;
+    const early =
+      sendsPrebuiltBody && !guarded && readHost(controller) === undefined && this.config.getVersioning() === undefined
+        ? { status: readHttpCode(handler) ?? 200, headers: readHeaders(handler) }
+        : undefined;
     return {
       name,
       controller,
@@ -118,7 +133,8 @@ export class PrecomputeExplorer {
         ...readPipes(handler),
       ]),
       serializers: serializers.reverse(),
-      sendsPrebuiltBody: serializers.length === interceptors.length && this.config.getGlobalRequestInterceptors().length === 0,
+      sendsPrebuiltBody,
+      early,
       total: countCombinations(domains.params),
     };
   }

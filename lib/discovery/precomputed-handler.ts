@@ -21,5 +21,11 @@ export interface PrecomputedHandler {
   readonly serializers: readonly NestInterceptor[];
   /** True when no interceptor other than serializers wraps the handler: hits can send prebuilt JSON. */
   readonly sendsPrebuiltBody: boolean;
+  /**
+   * How to answer a hit before Nest's router (`earlyHits`), or undefined when
+   * the handler has guards, other interceptors, a host, versioning, or a
+   * response override that only Nest's pipeline applies.
+   */
+  readonly early?: { readonly status: number; readonly headers: ReadonlyArray<[string, string]> };
   readonly total: number;
 }

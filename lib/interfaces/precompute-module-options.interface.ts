@@ -49,6 +49,12 @@ export interface PrecomputeModuleOptions {
   cacheControl?: string | true;
   /** Entries of an older `@Precomputed({ version })`: refreshed in the `background` (default) or before listening (`blocking`). */
   versionChangeAtStartup?: 'background' | 'blocking';
+  /**
+   * Answer cache hits as middleware, before Nest's router, for handlers with no
+   * guards and no interceptors but serializers. Faster for small bodies; skips
+   * any middleware that runs after this module's (see the README). Default false.
+   */
+  earlyHits?: boolean;
   /** Least severe messages logged: `log` (default), `warn`, `error` or `silent`. */
   logLevel?: 'log' | 'warn' | 'error' | 'silent';
 }

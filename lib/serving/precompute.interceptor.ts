@@ -16,17 +16,9 @@ import { RefreshScheduler } from '../freshness/refresh.scheduler';
 import { PrecomputeLogger } from '../precompute.logger';
 import { messages } from '../precompute.messages';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
-import { entryText, hashText, type CacheEntry } from '../storage/cache-entry';
+import type { CacheEntry } from '../storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
-
-/** What a hit sends, built once per entry. */
-interface PreparedResponse {
-  /** The JSON text of the value. */
-  readonly body: string;
-  /** Strong validator derived from the body: equal across processes and restarts. */
-  readonly etag: string;
-  readonly lastModified?: string;
-}
+import { CachedResponses } from './cached-responses';
 
 interface HttpRequestLike {
   query?: Record<string, unknown>;
@@ -46,7 +38,6 @@ interface HttpResponseLike {
  */
 @Injectable()
 export class PrecomputeInterceptor implements NestInterceptor {
-  private readonly prepared = new WeakMap<CacheEntry, PreparedResponse>();
 
   constructor(
     // Optional, so that a missing PrecomputeModule gets a message of its own rather than a DI error
@@ -54,6 +45,7 @@ export class PrecomputeInterceptor implements NestInterceptor {
     @Optional() private readonly engine: PrecomputeEngine,
     @Optional() private readonly scheduler: RefreshScheduler,
     private readonly adapterHost: HttpAdapterHost,
+    @Optional() private readonly responses: CachedResponses,
     @Optional() @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Optional() @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
     @Optional() private readonly logger: PrecomputeLogger,
@@ -92,13 +84,10 @@ export class PrecomputeInterceptor implements NestInterceptor {
   }
 
   private serve(entry: CacheEntry, handler: PrecomputedHandler, request: HttpRequestLike, response: HttpResponseLike): Observable<unknown> {
-    const prepared = this.prepare(entry);
+    const { prepared, headers, notModified } = this.responses.describe(handler, entry, request.headers['if-none-match']);
     const adapter = this.adapterHost.httpAdapter;
-    adapter.setHeader(response, 'ETag', prepared.etag);
-    if (prepared.lastModified) adapter.setHeader(response, 'Last-Modified', prepared.lastModified);
-    const cacheControl = this.cacheControl(handler, entry);
-    if (cacheControl) adapter.setHeader(response, 'Cache-Control', cacheControl);
-    if (matches(request.headers['if-none-match'], prepared.etag)) {
+    for (const [name, value] of headers) adapter.setHeader(response, name, value);
+    if (notModified) {
       adapter.status(response, 304);
       return of(undefined);
     }
@@ -144,33 +133,4 @@ export class PrecomputeInterceptor implements NestInterceptor {
       }),
     );
   }
-
-  private cacheControl(handler: PrecomputedHandler, entry: CacheEntry): string | undefined {
-    const setting = handler.options.cacheControl ?? this.options.cacheControl;
-    if (setting !== true) return setting;
-    const ttl = this.scheduler.ttlMs(handler);
-    if (ttl === undefined) return 'public, no-cache';
-    const left = Math.max(0, Math.floor((entry.computedAt + ttl - Date.now()) / 1000));
-    return `public, max-age=${left}, stale-while-revalidate=${Math.ceil(ttl / 1000)}`;
-  }
-
-  private prepare(entry: CacheEntry): PreparedResponse {
-    let prepared = this.prepared.get(entry);
-    if (!prepared) {
-      const body = entryText(entry);
-      prepared = {
-        body,
-        etag: `"${hashText(body).slice('sha256-'.length)}"`,
-        ...(entry.computedAt > 0 ? { lastModified: new Date(entry.computedAt).toUTCString() } : {}),
-      };
-      this.prepared.set(entry, prepared);
-    }
-    return prepared;
-  }
-}
-
-function matches(header: string | string[] | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  const value = Array.isArray(header) ? header.join(',') : header;
-  return value.trim() === '*' || value.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }

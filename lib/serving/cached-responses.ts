@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { PrecomputedHandler } from '../discovery/precomputed-handler';
+import { RefreshScheduler } from '../freshness/refresh.scheduler';
+import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
+import { entryText, hashText, type CacheEntry } from '../storage/cache-entry';
+
+/** What a hit sends, built once per entry. */
+export interface PreparedResponse {
+  /** The JSON text of the value. */
+  readonly body: string;
+  readonly bodyBytes: Buffer;
+  /** Strong validator derived from the body: equal across processes and restarts. */
+  readonly etag: string;
+  readonly lastModified?: string;
+}
+
+/**
+ * The response headers of a cache hit (ETag, Last-Modified, Cache-Control) and
+ * whether the client's copy is current (304), for the interceptor and the
+ * early-hit middleware alike.
+ */
+@Injectable()
+export class CachedResponses {
+  private readonly prepared = new WeakMap<CacheEntry, PreparedResponse>();
+  /** Headers of an entry, when they do not depend on the time (no TTL-derived Cache-Control). */
+  private readonly fixedHeaders = new WeakMap<CacheEntry, Array<[string, string]>>();
+
+  constructor(
+    private readonly scheduler: RefreshScheduler,
+    @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
+  ) {}
+
+  describe(
+    handler: PrecomputedHandler,
+    entry: CacheEntry,
+    ifNoneMatch: string | string[] | undefined,
+  ): { prepared: PreparedResponse; headers: Array<[string, string]>; notModified: boolean } {
+    const prepared = this.prepare(entry);
+    let headers = this.fixedHeaders.get(entry);
+    if (!headers) {
+      headers = [['ETag', prepared.etag]];
+      if (prepared.lastModified) headers.push(['Last-Modified', prepared.lastModified]);
+      const cacheControl = this.cacheControl(handler, entry);
+      if (cacheControl) headers.push(['Cache-Control', cacheControl]);
+      if ((handler.options.cacheControl ?? this.options.cacheControl) !== true) this.fixedHeaders.set(entry, headers);
+    }
+    return { prepared, headers, notModified: ifNoneMatch !== undefined && matches(ifNoneMatch, prepared.etag) };
+  }
+
+  private cacheControl(handler: PrecomputedHandler, entry: CacheEntry): string | undefined {
+    const setting = handler.options.cacheControl ?? this.options.cacheControl;
+    if (setting !== true) return setting;
+    const ttl = this.scheduler.ttlMs(handler);
+    if (ttl === undefined) return 'public, no-cache';
+    const left = Math.max(0, Math.floor((entry.computedAt + ttl - Date.now()) / 1000));
+    return `public, max-age=${left}, stale-while-revalidate=${Math.ceil(ttl / 1000)}`;
+  }
+
+  private prepare(entry: CacheEntry): PreparedResponse {
+    let prepared = this.prepared.get(entry);
+    if (!prepared) {
+      const body = entryText(entry);
+      prepared = {
+        body,
+        bodyBytes: Buffer.from(body),
+        etag: `"${hashText(body).slice('sha256-'.length)}"`,
+        ...(entry.computedAt > 0 ? { lastModified: new Date(entry.computedAt).toUTCString() } : {}),
+      };
+      this.prepared.set(entry, prepared);
+    }
+    return prepared;
+  }
+}
+
+function matches(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const value = Array.isArray(header) ? header.join(',') : header;
+  return value.trim() === '*' || value.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
