@@ -58,4 +58,21 @@ describe('the nestjs-precompute CLI', () => {
     expect(err).toContain('nestjs-precompute build  --module');
     expect(cli(['build', '--module', MODULE, '--export', 'Nope']).err).toContain('exports no class "Nope"');
   });
+
+  it('builds and verifies the sample app, as a CI step would', () => {
+    const sampleFile = dir.file('sample.json');
+    const env = { SALES_DELAY_MS: '1', INVENTORY_DELAY_MS: '1' };
+    const sampleModule = resolve('.build/sample/app.module.js');
+    const built = cli(['build', '--module', sampleModule, '--cache-file', sampleFile], env);
+    expect(built.code).toBe(0);
+    expect(built.out).toContain('0 cached, 42 computed, 0 failed');
+    const text = readFileSync(sampleFile, 'utf8');
+    expect(Object.keys(JSON.parse(text).entries)).toHaveLength(42);
+    // The global ClassSerializerInterceptor applies in the CLI's application context too
+    expect(text).not.toContain('queryCost');
+    const verified = cli(['verify', '--module', sampleModule, '--cache-file', sampleFile], env);
+    expect(verified.code).toBe(0);
+    expect(verified.out).toContain('SalesController.getSalesReport: 15 combinations, 0 missing, 0 stale');
+    expect(verified.out).toContain('InventoryController.stock: 27 combinations, 0 missing, 0 stale');
+  });
 });

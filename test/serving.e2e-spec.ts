@@ -80,6 +80,14 @@ describe.each(CONFIGURATIONS)('serving from the cache (%s, earlyHits: %s)', (ada
     expect(calls.count()).toBe(0);
   });
 
+  it('an Observable-returning handler is cached as the value Nest sends live', async () => {
+    const cached = await request(app.getHttpServer()).get('/fidelity/observable?region=APAC').expect(200);
+    const live = await request(app.getHttpServer()).get('/fidelity/observable-live?region=APAC').expect(200);
+    expect(cached.text).toBe(live.text);
+    expect(cached.body).toEqual({ region: 'APAC', from: 'observable' });
+    expect(calls.count()).toBe(0);
+  });
+
   it('HEAD gets the headers without the body', async () => {
     const res = await request(app.getHttpServer()).head('/fidelity/cached?region=EMEA').expect(200);
     expect(res.headers.etag).toMatch(/^"/);
