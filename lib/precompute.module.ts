@@ -74,6 +74,10 @@ export class PrecomputeModule extends ConfigurableModuleClass implements NestMod
       // A native hook: Fastify's middleware layer costs more than the early answer saves
       const fastify = adapter.getInstance<{ addHook(name: 'onRequest', hook: EarlyHitMiddleware['onRequest']): void }>();
       fastify.addHook('onRequest', (request, reply, done) => this.early.onRequest(request, reply, done));
+    } else if (adapter?.getType() === 'express') {
+      // Routes are registered after module middleware: a plain app.use() here still runs before them
+      const express = adapter.getInstance<{ use(handler: EarlyHitMiddleware['use']): void }>();
+      express.use((request, response, next) => this.early.use(request, response, next));
     } else {
       consumer.apply(EarlyHitMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
     }
