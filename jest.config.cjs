@@ -29,5 +29,7 @@ module.exports = {
   },
   testTimeout: 60000,
   // it.concurrent trials of the process suite, bounded for a 2-core machine
-  maxConcurrency: 4
+  maxConcurrency: 4,
+  // A failing test must not leave CI waiting on a handle it leaked (find leaks with --detectOpenHandles)
+  forceExit: true
 };

@@ -167,7 +167,7 @@ class LocalController {
   }
 }
 
-describe('Redis unreachable at startup', () => {
+describe('Redis trouble: unreachable at startup, values that are not entries', () => {
   it('fails with a clear message by default', async () => {
     const store = new RedisStore({ connection: 'redis://127.0.0.1:1' });
     await expect(createTestApp({ precompute: { store }, controllers: [LocalController] })).rejects.toThrow(
@@ -182,5 +182,29 @@ describe('Redis unreachable at startup', () => {
     expect(logger.lines.join('\n')).toContain('Redis is unreachable');
     expect(app.get(PrecomputeService).get(LocalController, 'get', { n: 2 })).toEqual({ n: '2' });
     await app.close();
+  });
+
+  it('a value someone wrote into Redis by hand that is not an entry is logged, skipped, and recomputed', async () => {
+    const { Redis } = await import('ioredis');
+    const prefix = `junk${++prefixes}`;
+    const client = new Redis(redis.url);
+    try {
+      const seed = replica(prefix, 'seed');
+      await seed.listening();
+      seed.process.kill('SIGTERM');
+      await seed.exited;
+      await client.hset(`${prefix}:entries`, 'GET /grid?a=a1&b=b1', 'not json at all');
+      const second = replica(prefix, 'second');
+      const port = await second.listening();
+      expect(second.lines.join('\n')).toContain('Ignored the Redis value of "GET /grid?a=a1&b=b1"');
+      expect(readCalls(dir.file(`${prefix}-second`)).starts).toEqual(['a1/b1']);
+      // A change announced with junk in it does not bring a running replica down
+      await client.hset(`${prefix}:entries`, 'GET /grid?a=a2&b=b2', '{"no value": true}');
+      await client.publish(`${prefix}:changes`, JSON.stringify({ origin: 'someone', keys: ['GET /grid?a=a2&b=b2'] }));
+      await second.waitForLine((line) => line.includes('Ignored the Redis value of "GET /grid?a=a2&b=b2"'));
+      expect((await get(port, '/grid?a=a2&b=b2')).status).toBe(200);
+    } finally {
+      client.disconnect();
+    }
   });
 });

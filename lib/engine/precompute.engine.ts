@@ -245,12 +245,22 @@ export class PrecomputeEngine {
     const flight = new Promise<CacheEntry | undefined>((resolve) => {
       settle = (result) => {
         if ('error' in result) return resolve(undefined);
-        toResponseJson(handler, result.value)
-          .then((json) => this.store.get(key) ?? this.storeEntry(handler, key, json))
-          .then(resolve, (error: unknown) => {
-            this.logger.error(`${handler.name}: could not store the live result of ${key}: ${describeError(error)}`);
+        toResponseJson(handler, result.value).then(
+          (json) => {
+            const existing = this.store.get(key);
+            if (existing) return resolve(existing);
+            const entry = createEntry(key, json.value, handler.options.version, Date.now(), json.text);
+            // In memory at once: the requests waiting for it need not wait for the disk (or another process's lock)
+            this.store.put([entry]).catch((error: unknown) => {
+              this.logger.error(`${handler.name}: could not store the live result of ${key}: ${describeError(error)}`);
+            });
+            resolve(entry);
+          },
+          (error: unknown) => {
+            this.logger.error(`${handler.name}: could not serialize the live result of ${key}: ${describeError(error)}`);
             resolve(undefined);
-          });
+          },
+        );
       };
     }).finally(() => this.flights.delete(key));
     this.flights.set(key, flight);

@@ -18,8 +18,8 @@ export interface StoreContext {
  * shared by several replicas implements the same contract.
  *
  * Reads are synchronous and served from memory: the request path never waits
- * for I/O. Writes are durable (survive the process being killed) once their
- * promise resolves.
+ * for I/O. `get()` sees an entry as soon as `put()` is called; the write is
+ * durable (survives the process being killed) once its promise resolves.
  */
 export interface PrecomputeStore {
   /** Loads what is persisted. Called once, before anything else. */

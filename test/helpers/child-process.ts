@@ -7,7 +7,7 @@ const CHILD_APP = resolve('.build/test/fixtures/child-app.js');
 
 export interface Child {
   readonly process: ChildProcess;
-  /** Every stdout line so far. */
+  /** Every line so far, stdout and stderr. */
   readonly lines: string[];
   /** Resolves with the first line (so far or to come) that matches. */
   waitForLine(match: (line: string) => boolean): Promise<string>;
@@ -29,20 +29,28 @@ export function startChild(env: Record<string, string>): Child {
   const waiters: Array<{ match: (line: string) => boolean; resolve: (line: string) => void }> = [];
   let partial = '';
   let errors = '';
+  const addLine = (line: string) => {
+    lines.push(line);
+    for (const waiter of [...waiters]) {
+      if (waiter.match(line)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(line);
+      }
+    }
+  };
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     const parts = (partial + chunk).split('\n');
     partial = parts.pop() ?? '';
-    for (const line of parts) {
-      lines.push(line);
-      for (const waiter of [...waiters]) {
-        if (waiter.match(line)) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve(line);
-        }
-      }
-    }
+    parts.forEach(addLine);
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
+  // Nest logs errors to stderr: those lines are waited for too
+  let partialError = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    errors += chunk;
+    const parts = (partialError + chunk).split('\n');
+    partialError = parts.pop() ?? '';
+    parts.forEach(addLine);
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     // 'close', not 'exit': the process is gone and its pipes are closed too
     child.on('close', (code, signal) => done({ code, signal })),

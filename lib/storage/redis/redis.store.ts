@@ -232,9 +232,25 @@ export class RedisStore implements PrecomputeStore {
     keys.forEach((key, index) => {
       const text = values[index];
       if (text === null) this.memory.delete(key);
-      else this.memory.set(key, deserialize(key, text, this.describe()));
+      else {
+        // A value someone wrote into Redis by hand may not be an entry: keep what is served now
+        const entry = this.tryDeserialize(key, text);
+        if (entry) this.memory.set(key, entry);
+      }
     });
     for (const listener of this.listeners) listener(keys);
+  }
+
+  private tryDeserialize(key: string, text: string): CacheEntry | undefined {
+    try {
+      return deserialize(key, text, this.describe());
+    } catch (error) {
+      this.logger.error(
+        `Ignored the Redis value of "${key}" in ${this.entriesKey}: ${(error as Error).message}. ` +
+          'Fix or delete it (redis-export, edit, redis-import).',
+      );
+      return undefined;
+    }
   }
 
   private lost(): void {
@@ -287,7 +303,10 @@ export class RedisStore implements PrecomputeStore {
     let cursor = '0';
     do {
       const [next, fields] = await this.client.hscan(this.entriesKey, cursor, 'COUNT', 1000);
-      for (let i = 0; i < fields.length; i += 2) entries.set(fields[i], deserialize(fields[i], fields[i + 1], this.describe()));
+      for (let i = 0; i < fields.length; i += 2) {
+        const entry = this.tryDeserialize(fields[i], fields[i + 1]);
+        if (entry) entries.set(fields[i], entry);
+      }
       cursor = next;
     } while (cursor !== '0');
     return entries;
