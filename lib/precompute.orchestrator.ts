@@ -109,13 +109,7 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
 
   /** Entries that match no combination any more are kept (they may hold hand edits) and counted here. */
   private reportOrphans(handlers: readonly PrecomputedHandler[]): void {
-    // When every stored entry is a current combination, there is nothing to look for
-    let stored = 0;
-    for (const _ of this.store.entries()) stored++;
     const current = new Set<string>();
-    let cachedCurrent = 0;
-    for (const handler of handlers) cachedCurrent += handler.total - this.engine.missing(handler).length;
-    if (stored === cachedCurrent) return;
     for (const handler of handlers) {
       for (const job of this.engine.plan(handler)) current.add(job.key);
     }

@@ -23,7 +23,6 @@ import {
   REDIRECT_METADATA,
   RENDER_METADATA,
   ROUTE_ARGS_METADATA,
-  SCOPE_OPTIONS_METADATA,
   SSE_METADATA,
 } from '@nestjs/common/constants';
 
@@ -105,11 +104,6 @@ export function readPath(target: object): string {
 /** The HTTP method of a handler, as the `RequestMethod` enum number. */
 export function readRequestMethod(handler: object): number | undefined {
   return Reflect.getMetadata(METHOD_METADATA, handler) as number | undefined;
-}
-
-/** Whether a controller was declared with `scope: Scope.REQUEST` or `Scope.TRANSIENT`. */
-export function readScope(controller: Type): number | undefined {
-  return (Reflect.getMetadata(SCOPE_OPTIONS_METADATA, controller) as { scope?: number } | undefined)?.scope;
 }
 
 /**

@@ -44,7 +44,7 @@ export class CachedResponses {
       if (cacheControl) headers.push(['Cache-Control', cacheControl]);
       if ((handler.options.cacheControl ?? this.options.cacheControl) !== true) this.fixedHeaders.set(entry, headers);
     }
-    return { prepared, headers, notModified: ifNoneMatch !== undefined && matches(ifNoneMatch, prepared.etag) };
+    return { prepared, headers, notModified: matches(ifNoneMatch, prepared.etag) };
   }
 
   private cacheControl(handler: PrecomputedHandler, entry: CacheEntry): string | undefined {

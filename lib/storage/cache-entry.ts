@@ -14,11 +14,7 @@ export interface CacheEntry {
   readonly version?: string;
 }
 
-/** A content hash of a JSON value: `sha256-<base64url>` of its compact JSON text. */
-export function hashValue(value: unknown): string {
-  return hashText(JSON.stringify(value) ?? 'null');
-}
-
+/** A content hash of a value's compact JSON text: `sha256-<base64url>`. */
 export function hashText(text: string): string {
   return `sha256-${createHash('sha256').update(text).digest('base64url')}`;
 }
