@@ -29,6 +29,8 @@ describe('the nestjs-precompute CLI', () => {
   });
 
   it('verify passes on a complete file and fails on a missing combination', () => {
+    const file = dir.file('verified.json');
+    expect(cli(['build', '--module', MODULE, '--cache-file', file]).code).toBe(0);
     const ok = cli(['verify', '--module', MODULE, '--cache-file', file]);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('CliController.get: 3 combinations, 0 missing, 0 stale');

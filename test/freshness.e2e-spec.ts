@@ -191,9 +191,17 @@ describe.each(ADAPTERS)('keeping data fresh (%s)', (adapter: AdapterName) => {
     expect(calls.count()).toBe(6);
   });
 
-  it('TTLs hold across restarts: fresh entries are not recomputed', async () => {
+  it('TTLs hold across restarts: the stored computedAt counts, and entries within their TTL are not recomputed', async () => {
+    // Computed half a TTL ago (an earlier run): not stale, 1800 s left
+    const document = JSON.parse(readFileSync(file(), 'utf8'));
+    const halfAnHourAgo = new Date(Date.now() - 1800_000).toISOString();
+    for (const entry of Object.values<{ computedAt: string }>(document.entries)) entry.computedAt = halfAnHourAgo;
+    writeFileSync(file(), JSON.stringify(document, null, 2));
     const { service } = await start();
     expect(await service.whenReady()).toMatchObject({ cached: 6, computed: 0 });
+    const res = await get('/report?region=EMEA&store=2').expect(200);
+    expect(res.headers['cache-control']).toMatch(/^public, max-age=(1799|1800), stale-while-revalidate=3600$/);
+    expect(res.headers['last-modified']).toBe(new Date(halfAnHourAgo).toUTCString());
     expect(calls.count()).toBe(0);
   });
 });
