@@ -1,7 +1,9 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
 import { PrecomputeRegistry } from './discovery/precompute.registry';
 import { toRawValue } from './domains/domain-values';
-import { PrecomputeEngine } from './engine/precompute.engine';
+import { HandlerPlans, type Combination } from './engine/handler-plans';
+import { HandlerStats } from './engine/handler-stats';
+import { RefreshQueue } from './freshness/refresh-queue';
 import type { HandlerStatus, PrecomputeSummary } from './interfaces/precompute-status.interface';
 import { PrecomputeOrchestrator } from './precompute.orchestrator';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from './storage/precompute-store.interface';
@@ -22,7 +24,9 @@ export class PrecomputeService {
   constructor(
     private readonly orchestrator: PrecomputeOrchestrator,
     private readonly registry: PrecomputeRegistry,
-    private readonly engine: PrecomputeEngine,
+    private readonly plans: HandlerPlans,
+    private readonly stats: HandlerStats,
+    private readonly queue: RefreshQueue,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
   ) {}
 
@@ -33,7 +37,13 @@ export class PrecomputeService {
 
   /** Per handler: total combinations, cached, computed and failed in this process, in progress. */
   status(): HandlerStatus[] {
-    return this.engine.status(this.registry.all());
+    return this.registry.all().map((handler) => ({
+      handler: handler.name,
+      route: `GET ${handler.keys.route.path}`,
+      total: handler.total,
+      cached: handler.total - this.plans.missing(handler).length,
+      ...this.stats.of(handler),
+    }));
   }
 
   /**
@@ -58,7 +68,7 @@ export class PrecomputeService {
    * unless `force` is set.
    */
   async refresh(target: PrecomputeTarget = {}, options: { force?: boolean } = {}): Promise<PrecomputeSummary> {
-    return this.engine.refresh(this.jobsOf(target), { force: options.force, reason: 'on demand' });
+    return this.queue.refresh(this.combinationsOf(target), { force: options.force, reason: 'on demand' });
   }
 
   /**
@@ -67,14 +77,14 @@ export class PrecomputeService {
    * with the number of entries dropped.
    */
   async invalidate(target: PrecomputeTarget = {}): Promise<number> {
-    const keys = this.jobsOf(target)
-      .map((job) => job.key)
+    const keys = this.combinationsOf(target)
+      .map((combination) => combination.key)
       .filter((key) => this.store.get(key) !== undefined);
     await this.store.delete(keys);
     return keys.length;
   }
 
-  private jobsOf(target: PrecomputeTarget) {
+  private combinationsOf(target: PrecomputeTarget): Combination[] {
     const handlers = this.registry.all().filter(
       (handler) =>
         (target.controller === undefined || handler.controller === target.controller) &&
@@ -91,7 +101,7 @@ export class PrecomputeService {
         if (index < 0) throw new Error(`${handler.name} has no parameter "${name}" (it has: ${handler.keys.params.map((param) => param.name).join(', ') || 'none'})`);
         return [index, raw] as const;
       });
-      return this.engine.plan(handler).filter((job) => positions.every(([index, raw]) => job.values[index] === raw));
+      return this.plans.of(handler).filter((combination) => positions.every(([index, raw]) => combination.values[index] === raw));
     });
   }
 }

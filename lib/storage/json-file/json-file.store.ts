@@ -4,7 +4,7 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { InvalidFilePolicy } from '../../interfaces/precompute-module-options.interface';
 import { isEdited, type CacheEntry } from '../cache-entry';
-import type { PrecomputeStore, StoreContext } from '../precompute-store.interface';
+import type { Claim, PrecomputeStore, StoreContext } from '../precompute-store.interface';
 import { CacheFileError, formatCacheFile, parseCacheFile } from './cache-file-format';
 import { FileLock } from './file-lock';
 import { Journal, type JournalRecord } from './journal';
@@ -108,15 +108,19 @@ export class JsonFileStore implements PrecomputeStore {
     return this.enqueue(() => this.writePending());
   }
 
-  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Interim (engine branch): the file lock, re-entrant while any claim of this
+   * process is outstanding; waits for another process's lock instead of
+   * answering undefined. The store engineer replaces this with the brief's claim.
+   */
+  async claim(): Promise<Claim> {
     const locked = await this.tryLock();
-    try {
-      await this.enqueue(() => this.load(false));
-      return await work();
-    } finally {
-      await this.enqueue(() => this.compact());
-      if (locked) await this.unlock();
-    }
+    await this.enqueue(() => this.load(false));
+    return { release: async () => (locked ? this.unlock() : undefined) };
+  }
+
+  flush(): Promise<void> {
+    return this.enqueue(() => this.compact());
   }
 
   async close(): Promise<void> {
