@@ -56,6 +56,8 @@ export class JsonFileStore implements PrecomputeStore {
   private retryDelayMs = 1000;
   private lastWriteError?: string;
   private unlocked = false;
+  private claims = 0;
+  private claiming?: Promise<boolean>;
   private readonly listeners: Array<(keys: readonly string[]) => void> = [];
 
   constructor(private readonly options: JsonFileStoreOptions) {
@@ -109,14 +111,25 @@ export class JsonFileStore implements PrecomputeStore {
   }
 
   /**
-   * Interim (engine branch): the file lock, re-entrant while any claim of this
-   * process is outstanding; waits for another process's lock instead of
-   * answering undefined. The store engineer replaces this with the brief's claim.
+   * Interim (engine branch): the file lock, held while any claim of this
+   * process is outstanding (the file reloaded when it is taken); waits for
+   * another process's lock instead of answering undefined. The store engineer
+   * replaces this with the brief's claim.
    */
   async claim(): Promise<Claim> {
-    const locked = await this.tryLock();
-    await this.enqueue(() => this.load(false));
-    return { release: async () => (locked ? this.unlock() : undefined) };
+    this.claims++;
+    this.claiming ??= this.tryLock().then(async (locked) => {
+      await this.enqueue(() => this.load(false));
+      return locked;
+    });
+    const locked = await this.claiming;
+    return {
+      release: async () => {
+        if (--this.claims > 0) return;
+        this.claiming = undefined;
+        if (locked) await this.unlock();
+      },
+    };
   }
 
   flush(): Promise<void> {
