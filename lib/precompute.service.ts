@@ -5,6 +5,7 @@ import { HandlerPlans, type Combination } from './engine/handler-plans';
 import { HandlerStats } from './engine/handler-stats';
 import { RefreshQueue } from './freshness/refresh-queue';
 import type { HandlerStatus, PrecomputeSummary } from './interfaces/precompute-status.interface';
+import { messages } from './precompute.messages';
 import { PrecomputeOrchestrator } from './precompute.orchestrator';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from './storage/precompute-store.interface';
 
@@ -52,7 +53,7 @@ export class PrecomputeService {
    */
   keyOf(controller: Type, method: string, params: Record<string, unknown> = {}): string {
     const handler = this.registry.findByName(controller, method);
-    if (!handler) throw new Error(`${controller.name}.${method} is not a @Precomputed() handler known to this app`);
+    if (!handler) throw new Error(messages.notAPrecomputedHandler(`${controller.name}.${method}`));
     return handler.keys.keyOf(handler.keys.params.map((param) => toRawValue(params[param.name])));
   }
 
@@ -92,13 +93,13 @@ export class PrecomputeService {
     );
     if (handlers.length === 0) {
       const name = `${target.controller?.name ?? '*'}.${target.method ?? '*'}`;
-      throw new Error(`${name} matches no @Precomputed() handler known to this app`);
+      throw new Error(messages.noHandlerMatches(name));
     }
     const wanted = Object.entries(target.params ?? {}).map(([name, value]) => [name, toRawValue(value)] as const);
     return handlers.flatMap((handler) => {
       const positions = wanted.map(([name, raw]) => {
         const index = handler.keys.params.findIndex((param) => param.name === name);
-        if (index < 0) throw new Error(`${handler.name} has no parameter "${name}" (it has: ${handler.keys.params.map((param) => param.name).join(', ') || 'none'})`);
+        if (index < 0) throw new Error(messages.unknownTargetParam(handler.name, name, handler.keys.params.map((param) => param.name)));
         return [index, raw] as const;
       });
       return this.plans.of(handler).filter((combination) => positions.every(([index, raw]) => combination.values[index] === raw));
