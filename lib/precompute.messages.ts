@@ -1,6 +1,8 @@
 /**
- * Every message a user can see, in one place. Each says what happened, where,
- * and how to fix it.
+ * The texts of the errors that stop startup (handlers, options, a missing
+ * module) or reject a call to the public API, in one place. Each says what
+ * happened, where, and how to fix it. Log lines, and the stores' own errors
+ * about their file or connection, stay beside the code that logs or throws them.
  */
 const FIX_PARAM =
   'Give it a discrete domain: in a @Query()/@Param() DTO use @IsEnum(E), @IsIn([...]) or @IsBoolean() ' +
@@ -62,4 +64,9 @@ export const messages = {
     '(or forRootAsync) to the imports of your root module; it is global, so feature modules need nothing more.',
   runFailed: (failed: number, lines: string) =>
     `nestjs-precompute: ${failed} combination${failed === 1 ? '' : 's'} failed and failOnError is set:\n${lines}`,
+  // Engine and public API (issue 12)
+  notAPrecomputedHandler: (name: string) => `${name} is not a @Precomputed() handler known to this app`,
+  noHandlerMatches: (name: string) => `${name} matches no @Precomputed() handler known to this app`,
+  unknownTargetParam: (handler: string, name: string, known: readonly string[]) =>
+    `${handler} has no parameter "${name}" (it has: ${known.join(', ') || 'none'})`,
 };

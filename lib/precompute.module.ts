@@ -3,17 +3,24 @@ import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { PrecomputeExplorer } from './discovery/precompute.explorer';
 import { PrecomputeMetadataAccessor } from './discovery/precompute-metadata.accessor';
 import { PrecomputeRegistry } from './discovery/precompute.registry';
+import { CombinationRunner, Computations } from './engine/combination-runner';
+import { HandlerPlans } from './engine/handler-plans';
+import { HandlerStats } from './engine/handler-stats';
+import { LiveResults } from './engine/live-results';
 import { PrecomputeEngine } from './engine/precompute.engine';
+import { FreshnessPolicy } from './freshness/freshness-policy';
+import { RefreshQueue } from './freshness/refresh-queue';
 import { RefreshScheduler } from './freshness/refresh.scheduler';
 import type { PrecomputeModuleOptions } from './interfaces/precompute-module-options.interface';
 import { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE } from './precompute.module-definition';
+import { environmentOverrides } from './precompute.environment';
 import { PRECOMPUTE_OPTIONS, resolveOptions, type ResolvedOptions } from './precompute.options';
 import { PrecomputeLogger } from './precompute.logger';
 import { PrecomputeOrchestrator } from './precompute.orchestrator';
 import { PrecomputeService } from './precompute.service';
 import { CachedResponses } from './serving/cached-responses';
 import { EarlyHitMiddleware } from './serving/early-hit.middleware';
-import { PrecomputeInterceptor } from './serving/precompute.interceptor';
+import { PrecomputeServing } from './serving/precompute-serving';
 import { JsonFileStore } from './storage/json-file/json-file.store';
 import { PRECOMPUTE_STORE } from './storage/precompute-store.interface';
 
@@ -28,7 +35,8 @@ import { PRECOMPUTE_STORE } from './storage/precompute-store.interface';
   providers: [
     {
       provide: PRECOMPUTE_OPTIONS,
-      useFactory: (options: PrecomputeModuleOptions) => resolveOptions(options),
+      // The environment is a layer of its own over the options given in code (see the README)
+      useFactory: (options: PrecomputeModuleOptions) => resolveOptions(options, environmentOverrides(process.env)),
       inject: [MODULE_OPTIONS_TOKEN],
     },
     {
@@ -43,20 +51,31 @@ import { PRECOMPUTE_STORE } from './storage/precompute-store.interface';
         }),
       inject: [PRECOMPUTE_OPTIONS],
     },
+    {
+      provide: FreshnessPolicy,
+      useFactory: (options: ResolvedOptions) => new FreshnessPolicy(options.ttlSeconds),
+      inject: [PRECOMPUTE_OPTIONS],
+    },
     PrecomputeLogger,
     PrecomputeMetadataAccessor,
     PrecomputeExplorer,
     PrecomputeRegistry,
+    HandlerPlans,
+    HandlerStats,
+    Computations,
+    CombinationRunner,
     PrecomputeEngine,
+    RefreshQueue,
     RefreshScheduler,
+    LiveResults,
     PrecomputeOrchestrator,
     PrecomputeService,
     CachedResponses,
+    PrecomputeServing,
     EarlyHitMiddleware,
-    PrecomputeInterceptor,
   ],
-  // The interceptor is created in the module of each decorated controller; it needs these
-  exports: [PrecomputeService, PrecomputeRegistry, PrecomputeEngine, RefreshScheduler, PrecomputeLogger, CachedResponses, PRECOMPUTE_STORE, PRECOMPUTE_OPTIONS],
+  // Only what users inject. The interceptor, created in each decorated controller's module, finds PrecomputeServing through ModuleRef
+  exports: [PrecomputeService],
 })
 export class PrecomputeModule extends ConfigurableModuleClass implements NestModule {
   constructor(

@@ -1,4 +1,3 @@
-import type { LoggerService } from '@nestjs/common';
 import type { PrecomputeModuleOptions } from './interfaces/precompute-module-options.interface';
 import { DEFAULTS } from './precompute.constants';
 import { messages } from './precompute.messages';
@@ -8,7 +7,7 @@ export const PRECOMPUTE_OPTIONS = Symbol('PrecomputeOptions');
 
 type Defaulted = keyof typeof DEFAULTS;
 export type ResolvedOptions = Omit<PrecomputeModuleOptions, Defaulted> &
-  Required<Pick<PrecomputeModuleOptions, Defaulted>> & { readonly logger?: LoggerService };
+  Required<Pick<PrecomputeModuleOptions, Defaulted>>;
 
 const KNOWN: ReadonlyArray<keyof PrecomputeModuleOptions> = [
   'cacheFile',
@@ -56,26 +55,12 @@ const CHOICES: ReadonlyArray<[keyof PrecomputeModuleOptions, readonly unknown[]]
 ];
 
 /**
- * Environment variables that override the options, for deployments and the
- * `nestjs-precompute` CLI: NESTJS_PRECOMPUTE_CACHE_FILE, NESTJS_PRECOMPUTE_STARTUP.
+ * Checks the options and fills in the defaults; throws a message naming the bad
+ * option. Layers, last wins: the defaults, the options given in code, then
+ * `environment` (see precompute.environment.ts), so a deployment can override code.
  */
-export const ENV_OVERRIDES = {
-  cacheFile: 'NESTJS_PRECOMPUTE_CACHE_FILE',
-  startup: 'NESTJS_PRECOMPUTE_STARTUP',
-} as const;
-
-function fromEnvironment(): Partial<PrecomputeModuleOptions> {
-  const overrides: Partial<Record<keyof typeof ENV_OVERRIDES, string>> = {};
-  for (const [option, variable] of Object.entries(ENV_OVERRIDES) as Array<[keyof typeof ENV_OVERRIDES, string]>) {
-    const value = process.env[variable];
-    if (value) overrides[option] = value;
-  }
-  return overrides as Partial<PrecomputeModuleOptions>;
-}
-
-/** Checks the options a user gave and fills in the defaults; throws a message naming the bad option. */
-export function resolveOptions(given: PrecomputeModuleOptions): ResolvedOptions {
-  const options = { ...given, ...fromEnvironment() };
+export function resolveOptions(given: PrecomputeModuleOptions, environment: Partial<PrecomputeModuleOptions> = {}): ResolvedOptions {
+  const options = { ...given, ...environment };
   for (const name of Object.keys(options)) {
     if (!KNOWN.includes(name as keyof PrecomputeModuleOptions)) throw new Error(messages.unknownOption(name, KNOWN));
   }

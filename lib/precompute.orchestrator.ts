@@ -8,7 +8,10 @@ import {
 import { PrecomputeExplorer } from './discovery/precompute.explorer';
 import { PrecomputeRegistry } from './discovery/precompute.registry';
 import type { PrecomputedHandler } from './discovery/precomputed-handler';
+import { CombinationRunner } from './engine/combination-runner';
+import { HandlerPlans } from './engine/handler-plans';
 import { PrecomputeEngine } from './engine/precompute.engine';
+import { FreshnessPolicy } from './freshness/freshness-policy';
 import { RefreshScheduler } from './freshness/refresh.scheduler';
 import { isEdited } from './storage/cache-entry';
 import type { PrecomputeSummary } from './interfaces/precompute-status.interface';
@@ -37,6 +40,9 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
     private readonly explorer: PrecomputeExplorer,
     private readonly registry: PrecomputeRegistry,
     private readonly engine: PrecomputeEngine,
+    private readonly plans: HandlerPlans,
+    private readonly runner: CombinationRunner,
+    private readonly policy: FreshnessPolicy,
     private readonly scheduler: RefreshScheduler,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
@@ -57,8 +63,8 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
         this.resolveReady(this.summaryWithoutRun(handlers));
         return;
       }
-      const run = this.store
-        .exclusive(() => this.engine.run(handlers, (handler) => this.startupJobs(handler)))
+      const run = this.engine
+        .run(handlers, (handler) => this.startupCombinations(handler))
         .then((summary) => this.finish(summary))
         .then((summary) => {
           // Stale and outdated entries are refreshed after startup, never delaying it
@@ -74,7 +80,7 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
   }
 
   beforeApplicationShutdown(): void {
-    this.engine.abort();
+    this.runner.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -82,11 +88,11 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
   }
 
   /** Missing combinations, and with `versionChangeAtStartup: 'blocking'` those of an older version. */
-  private startupJobs(handler: PrecomputedHandler) {
-    if (this.options.versionChangeAtStartup !== 'blocking') return this.engine.missing(handler);
-    return this.engine.plan(handler).filter((job) => {
-      const entry = this.store.get(job.key);
-      return !entry || (this.scheduler.isOutdated(handler, entry) && !isEdited(entry));
+  private startupCombinations(handler: PrecomputedHandler) {
+    if (this.options.versionChangeAtStartup !== 'blocking') return this.plans.missing(handler);
+    return this.plans.of(handler).filter((combination) => {
+      const entry = this.store.get(combination.key);
+      return !entry || (this.policy.isOutdated(handler, entry) && !isEdited(entry));
     });
   }
 
@@ -101,7 +107,7 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
   }
 
   private summaryWithoutRun(handlers: readonly PrecomputedHandler[]): PrecomputeSummary {
-    const missing = handlers.reduce((sum, handler) => sum + this.engine.missing(handler).length, 0);
+    const missing = handlers.reduce((sum, handler) => sum + this.plans.missing(handler).length, 0);
     const total = handlers.reduce((sum, handler) => sum + handler.total, 0);
     if (missing > 0) this.logger.warn(`startup is 'off': ${missing} of ${total} combinations are not in ${this.store.describe()} and are answered live`);
     return { cached: total - missing, computed: 0, failed: 0, skipped: missing, durationMs: 0, failures: [] };
@@ -111,7 +117,7 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
   private reportOrphans(handlers: readonly PrecomputedHandler[]): void {
     const current = new Set<string>();
     for (const handler of handlers) {
-      for (const job of this.engine.plan(handler)) current.add(job.key);
+      for (const combination of this.plans.of(handler)) current.add(combination.key);
     }
     const orphans = new Map<string, number>();
     for (const entry of this.store.entries()) {

@@ -1,8 +1,11 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
 import { PrecomputeRegistry } from './discovery/precompute.registry';
 import { toRawValue } from './domains/domain-values';
-import { PrecomputeEngine } from './engine/precompute.engine';
+import { HandlerPlans, type Combination } from './engine/handler-plans';
+import { HandlerStats } from './engine/handler-stats';
+import { RefreshQueue } from './freshness/refresh-queue';
 import type { HandlerStatus, PrecomputeSummary } from './interfaces/precompute-status.interface';
+import { messages } from './precompute.messages';
 import { PrecomputeOrchestrator } from './precompute.orchestrator';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from './storage/precompute-store.interface';
 
@@ -22,7 +25,9 @@ export class PrecomputeService {
   constructor(
     private readonly orchestrator: PrecomputeOrchestrator,
     private readonly registry: PrecomputeRegistry,
-    private readonly engine: PrecomputeEngine,
+    private readonly plans: HandlerPlans,
+    private readonly stats: HandlerStats,
+    private readonly queue: RefreshQueue,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
   ) {}
 
@@ -33,7 +38,13 @@ export class PrecomputeService {
 
   /** Per handler: total combinations, cached, computed and failed in this process, in progress. */
   status(): HandlerStatus[] {
-    return this.engine.status(this.registry.all());
+    return this.registry.all().map((handler) => ({
+      handler: handler.name,
+      route: `GET ${handler.keys.route.path}`,
+      total: handler.total,
+      cached: handler.total - this.plans.missing(handler).length,
+      ...this.stats.of(handler),
+    }));
   }
 
   /**
@@ -42,7 +53,7 @@ export class PrecomputeService {
    */
   keyOf(controller: Type, method: string, params: Record<string, unknown> = {}): string {
     const handler = this.registry.findByName(controller, method);
-    if (!handler) throw new Error(`${controller.name}.${method} is not a @Precomputed() handler known to this app`);
+    if (!handler) throw new Error(messages.notAPrecomputedHandler(`${controller.name}.${method}`));
     return handler.keys.keyOf(handler.keys.params.map((param) => toRawValue(params[param.name])));
   }
 
@@ -58,7 +69,7 @@ export class PrecomputeService {
    * unless `force` is set.
    */
   async refresh(target: PrecomputeTarget = {}, options: { force?: boolean } = {}): Promise<PrecomputeSummary> {
-    return this.engine.refresh(this.jobsOf(target), { force: options.force, reason: 'on demand' });
+    return this.queue.refresh(this.combinationsOf(target), { force: options.force, reason: 'on demand' });
   }
 
   /**
@@ -67,14 +78,14 @@ export class PrecomputeService {
    * with the number of entries dropped.
    */
   async invalidate(target: PrecomputeTarget = {}): Promise<number> {
-    const keys = this.jobsOf(target)
-      .map((job) => job.key)
+    const keys = this.combinationsOf(target)
+      .map((combination) => combination.key)
       .filter((key) => this.store.get(key) !== undefined);
     await this.store.delete(keys);
     return keys.length;
   }
 
-  private jobsOf(target: PrecomputeTarget) {
+  private combinationsOf(target: PrecomputeTarget): Combination[] {
     const handlers = this.registry.all().filter(
       (handler) =>
         (target.controller === undefined || handler.controller === target.controller) &&
@@ -82,16 +93,16 @@ export class PrecomputeService {
     );
     if (handlers.length === 0) {
       const name = `${target.controller?.name ?? '*'}.${target.method ?? '*'}`;
-      throw new Error(`${name} matches no @Precomputed() handler known to this app`);
+      throw new Error(messages.noHandlerMatches(name));
     }
     const wanted = Object.entries(target.params ?? {}).map(([name, value]) => [name, toRawValue(value)] as const);
     return handlers.flatMap((handler) => {
       const positions = wanted.map(([name, raw]) => {
         const index = handler.keys.params.findIndex((param) => param.name === name);
-        if (index < 0) throw new Error(`${handler.name} has no parameter "${name}" (it has: ${handler.keys.params.map((param) => param.name).join(', ') || 'none'})`);
+        if (index < 0) throw new Error(messages.unknownTargetParam(handler.name, name, handler.keys.params.map((param) => param.name)));
         return [index, raw] as const;
       });
-      return this.engine.plan(handler).filter((job) => positions.every(([index, raw]) => job.values[index] === raw));
+      return this.plans.of(handler).filter((combination) => positions.every(([index, raw]) => combination.values[index] === raw));
     });
   }
 }

@@ -2,11 +2,11 @@ import type { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RefreshScheduler } from '../freshness/refresh.scheduler';
+import { FreshnessPolicy } from '../freshness/freshness-policy';
 import { PrecomputeRegistry } from '../discovery/precompute.registry';
-import { PrecomputeEngine } from '../engine/precompute.engine';
+import { HandlerPlans } from '../engine/handler-plans';
 import { PrecomputeService } from '../precompute.service';
-import { ENV_OVERRIDES } from '../precompute.options';
+import { ENVIRONMENT_VARIABLES as ENV_OVERRIDES } from '../precompute.environment';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
 import { RedisStore } from '../storage/redis/redis.store';
 import { CliLogger } from './cli-logger';
@@ -131,16 +131,16 @@ async function build(app: INestApplicationContext): Promise<number> {
 
 function verify(app: INestApplicationContext): number {
   const store = app.get<PrecomputeStore>(PRECOMPUTE_STORE);
-  const scheduler = app.get(RefreshScheduler);
-  const engine = app.get(PrecomputeEngine);
+  const policy = app.get(FreshnessPolicy);
+  const plans = app.get(HandlerPlans);
   let problems = 0;
   for (const handler of app.get(PrecomputeRegistry).all()) {
     let missing = 0;
     let stale = 0;
-    for (const job of engine.plan(handler)) {
-      const entry = store.get(job.key);
+    for (const combination of plans.of(handler)) {
+      const entry = store.get(combination.key);
       if (!entry) missing++;
-      else if (scheduler.isStale(handler, entry)) stale++;
+      else if (policy.isStale(handler, entry)) stale++;
     }
     problems += missing + stale;
     process.stdout.write(`${handler.name}: ${handler.total} combinations, ${missing} missing, ${stale} stale\n`);

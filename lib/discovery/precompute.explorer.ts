@@ -63,7 +63,7 @@ export class PrecomputeExplorer {
           problems.push(messages.requestScoped(name));
           continue;
         }
-        const described = await this.describe(controller, methodName, handler, wrapper.instance as object, options, classValidator);
+        const described = await this.analyze(controller, methodName, handler, wrapper.instance as object, options, classValidator);
         if (typeof described === 'string' || Array.isArray(described)) problems.push(...[described].flat());
         else handlers.push(described);
       }
@@ -73,7 +73,7 @@ export class PrecomputeExplorer {
     return handlers;
   }
 
-  private async describe(
+  private async analyze(
     controller: Type,
     methodName: string,
     handler: Function,

@@ -1,20 +1,24 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
-import { PrecomputeEngine, type Job } from '../engine/precompute.engine';
+import { Computations } from '../engine/combination-runner';
+import { HandlerPlans, type Combination } from '../engine/handler-plans';
+import { backoffMs } from '../engine/retry';
 import { SWEEP_MS } from '../precompute.constants';
 import { PrecomputeLogger } from '../precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { isEdited, type CacheEntry } from '../storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
+import { FreshnessPolicy } from './freshness-policy';
+import { RefreshQueue } from './refresh-queue';
 
 const MAX_BACKOFF_MS = 10 * 60_000;
 
 /**
- * Keeps entries fresh (stale-while-revalidate): an entry older than its TTL,
- * or computed by an older `version` of its handler, is still served while it
- * is recomputed in the background. Found on a hit, and by a periodic sweep so
- * data refreshes without traffic. A refresh that fails keeps the old value and
- * is tried again with backoff; an entry a person edited is never replaced here.
+ * Keeps entries fresh (stale-while-revalidate): a stale entry (see
+ * FreshnessPolicy) is still served while it is recomputed in the background.
+ * Found on a hit, and by a periodic sweep so data refreshes without traffic. A
+ * refresh that fails keeps the old value and is tried again after a doubling
+ * delay; an entry a person edited is never replaced here.
  */
 @Injectable()
 export class RefreshScheduler implements OnApplicationShutdown {
@@ -22,13 +26,15 @@ export class RefreshScheduler implements OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   /** Keys whose refresh failed: when to try again, and how many failures so far. */
   private readonly backoff = new Map<string, { retryAt: number; failures: number }>();
-  private readonly refreshing = new Set<string>();
   private stopped = false;
   /** Edited entries already reported, so each is logged once. */
   private readonly reportedEdits = new WeakSet<CacheEntry>();
 
   constructor(
-    private readonly engine: PrecomputeEngine,
+    private readonly queue: RefreshQueue,
+    private readonly plans: HandlerPlans,
+    private readonly computations: Computations,
+    private readonly policy: FreshnessPolicy,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
     private readonly logger: PrecomputeLogger,
@@ -37,7 +43,7 @@ export class RefreshScheduler implements OnApplicationShutdown {
   /** Starts sweeping for stale entries; the first sweep runs at once. */
   start(handlers: readonly PrecomputedHandler[]): void {
     this.handlers = handlers;
-    const ttls = handlers.map((handler) => this.ttlMs(handler)).filter((ttl): ttl is number => ttl !== undefined);
+    const ttls = handlers.map((handler) => this.policy.ttlMs(handler)).filter((ttl): ttl is number => ttl !== undefined);
     const interval = ttls.length ? Math.min(Math.max(Math.min(...ttls) / 2, SWEEP_MS.min), SWEEP_MS.max) : undefined;
     void this.sweep();
     if (interval !== undefined) {
@@ -48,24 +54,9 @@ export class RefreshScheduler implements OnApplicationShutdown {
 
   /** Called on every cache hit: refreshes a stale entry in the background. */
   noticeHit(handler: PrecomputedHandler, entry: CacheEntry): void {
-    if (!this.isStale(handler, entry) || this.refreshing.has(entry.key)) return;
-    const job = this.engine.jobOf(handler, entry.key);
-    if (job) void this.refreshInBackground([job], 'stale');
-  }
-
-  /** Older than its TTL, or computed by another version of the handler. */
-  isStale(handler: PrecomputedHandler, entry: CacheEntry, now = Date.now()): boolean {
-    const ttl = this.ttlMs(handler);
-    return (ttl !== undefined && now - entry.computedAt > ttl) || this.isOutdated(handler, entry);
-  }
-
-  isOutdated(handler: PrecomputedHandler, entry: CacheEntry): boolean {
-    return (handler.options.version ?? undefined) !== entry.version;
-  }
-
-  ttlMs(handler: PrecomputedHandler): number | undefined {
-    const seconds = handler.options.ttlSeconds ?? this.options.ttlSeconds;
-    return seconds === undefined ? undefined : seconds * 1000;
+    if (this.stopped || !this.policy.isStale(handler, entry) || !this.due(entry.key, Date.now())) return;
+    const combination = this.plans.find(handler, entry.key);
+    if (combination && !isEdited(entry)) void this.refreshInBackground([combination], 'stale');
   }
 
   onApplicationShutdown(): void {
@@ -73,48 +64,49 @@ export class RefreshScheduler implements OnApplicationShutdown {
     clearInterval(this.timer);
   }
 
+  /** Not being refreshed already, and not waiting after a failure. */
+  private due(key: string, now: number): boolean {
+    return this.computations.current(key) === undefined && (this.backoff.get(key)?.retryAt ?? 0) <= now;
+  }
+
   private async sweep(): Promise<void> {
     if (this.stopped) return;
     const now = Date.now();
     for (const handler of this.handlers) {
-      const stale: Job[] = [];
-      for (const job of this.engine.plan(handler)) {
-        const entry = this.store.get(job.key);
-        if (!entry || this.refreshing.has(job.key) || !this.isStale(handler, entry, now)) continue;
-        if ((this.backoff.get(job.key)?.retryAt ?? 0) > now) continue;
-        // Hand edits stay: report each once, and do not even ask the engine
+      const stale: Combination[] = [];
+      let outdated = false;
+      for (const combination of this.plans.of(handler)) {
+        const entry = this.store.get(combination.key);
+        if (!entry || !this.policy.isStale(handler, entry, now) || !this.due(combination.key, now)) continue;
+        // Hand edits stay: report each once, and do not even queue them
         if (isEdited(entry)) {
           if (!this.reportedEdits.has(entry)) {
             this.reportedEdits.add(entry);
-            this.logger.log(`Kept the hand-edited entry ${job.key}, although it is stale; refresh with { force: true } to replace it`);
+            this.logger.log(`Kept the hand-edited entry ${combination.key}, although it is stale; refresh with { force: true } to replace it`);
           }
           continue;
         }
-        stale.push(job);
+        outdated ||= this.policy.isOutdated(handler, entry);
+        stale.push(combination);
       }
-      if (stale.length) await this.refreshInBackground(stale, stale.some((job) => this.isOutdated(handler, this.store.get(job.key) as CacheEntry)) ? 'new version' : 'stale');
+      if (stale.length) await this.refreshInBackground(stale, outdated ? 'new version' : 'stale');
     }
   }
 
-  private async refreshInBackground(jobs: readonly Job[], reason: string): Promise<void> {
-    for (const job of jobs) this.refreshing.add(job.key);
-    try {
-      const summary = await this.engine.refresh(jobs, { reason });
-      const failed = new Set(summary.failures.map((failure) => failure.key));
-      const now = Date.now();
-      for (const job of jobs) {
-        if (!failed.has(job.key)) {
-          this.backoff.delete(job.key);
-          continue;
-        }
-        // Stale-if-error: the old value stays; try again later, each time later
-        const failures = (this.backoff.get(job.key)?.failures ?? 0) + 1;
-        const delay = Math.min(this.options.retryDelayMs * 2 ** failures, MAX_BACKOFF_MS);
-        this.backoff.set(job.key, { retryAt: now + delay, failures });
-        this.logger.warn(`Refresh of ${job.key} failed (${failures}x); still serving the previous value, next try in ${delay}ms`);
+  private async refreshInBackground(combinations: readonly Combination[], reason: string): Promise<void> {
+    const summary = await this.queue.refresh(combinations, { reason, onlyIfStale: true });
+    const failed = new Set(summary.failures.map((failure) => failure.key));
+    const now = Date.now();
+    for (const { key } of combinations) {
+      if (!failed.has(key)) {
+        this.backoff.delete(key);
+        continue;
       }
-    } finally {
-      for (const job of jobs) this.refreshing.delete(job.key);
+      // Stale-if-error: the old value stays; try again later, each time twice as late
+      const failures = (this.backoff.get(key)?.failures ?? 0) + 1;
+      const delay = backoffMs(this.options.retryDelayMs, failures, MAX_BACKOFF_MS);
+      this.backoff.set(key, { retryAt: now + delay, failures });
+      this.logger.warn(`Refresh of ${key} failed (${failures}x); still serving the previous value, next try in ${delay}ms`);
     }
   }
 }

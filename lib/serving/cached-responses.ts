@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
-import { RefreshScheduler } from '../freshness/refresh.scheduler';
+import { FreshnessPolicy } from '../freshness/freshness-policy';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { entryText, hashText, type CacheEntry } from '../storage/cache-entry';
 
@@ -26,11 +26,11 @@ export class CachedResponses {
   private readonly fixedHeaders = new WeakMap<CacheEntry, Array<[string, string]>>();
 
   constructor(
-    private readonly scheduler: RefreshScheduler,
+    private readonly policy: FreshnessPolicy,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
   ) {}
 
-  describe(
+  hitResponse(
     handler: PrecomputedHandler,
     entry: CacheEntry,
     ifNoneMatch: string | string[] | undefined,
@@ -50,7 +50,7 @@ export class CachedResponses {
   private cacheControl(handler: PrecomputedHandler, entry: CacheEntry): string | undefined {
     const setting = handler.options.cacheControl ?? this.options.cacheControl;
     if (setting !== true) return setting;
-    const ttl = this.scheduler.ttlMs(handler);
+    const ttl = this.policy.ttlMs(handler);
     if (ttl === undefined) return 'public, no-cache';
     const left = Math.max(0, Math.floor((entry.computedAt + ttl - Date.now()) / 1000));
     return `public, max-age=${left}, stale-while-revalidate=${Math.ceil(ttl / 1000)}`;

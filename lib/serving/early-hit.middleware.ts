@@ -73,7 +73,7 @@ export class EarlyHitMiddleware implements NestMiddleware {
     // Non-object values (strings, numbers) are sent by each adapter's own rules: leave them to Nest
     if (!entry || typeof entry.value !== 'object' || entry.value === null) return undefined;
     this.scheduler.noticeHit(match.handler, entry);
-    const { prepared, headers, notModified } = this.responses.describe(match.handler, entry, requestHeaders['if-none-match']);
+    const { prepared, headers, notModified } = this.responses.hitResponse(match.handler, entry, requestHeaders['if-none-match']);
     const all = [...early.headers, ...headers];
     if (notModified) return { status: 304, headers: all };
     return {

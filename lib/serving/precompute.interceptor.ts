@@ -1,24 +1,18 @@
 import {
-  Inject,
   Injectable,
-  Optional,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
+  type OnModuleInit,
   type Type,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { from, mergeMap, of, tap, type Observable } from 'rxjs';
-import { PrecomputeRegistry } from '../discovery/precompute.registry';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
-import { PrecomputeEngine } from '../engine/precompute.engine';
-import { RefreshScheduler } from '../freshness/refresh.scheduler';
-import { PrecomputeLogger } from '../precompute.logger';
+import type { LiveResult } from '../engine/live-results';
 import { messages } from '../precompute.messages';
-import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import type { CacheEntry } from '../storage/cache-entry';
-import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
-import { CachedResponses } from './cached-responses';
+import { PrecomputeServing } from './precompute-serving';
 
 interface HttpRequestLike {
   query?: Record<string, unknown>;
@@ -37,54 +31,48 @@ interface HttpResponseLike {
  * anything else goes on through Nest's pipeline (validation, the live handler).
  */
 @Injectable()
-export class PrecomputeInterceptor implements NestInterceptor {
+export class PrecomputeInterceptor implements NestInterceptor, OnModuleInit {
+  private serving!: PrecomputeServing;
 
   constructor(
-    // Optional, so that a missing PrecomputeModule gets a message of its own rather than a DI error
-    @Optional() private readonly registry: PrecomputeRegistry,
-    @Optional() private readonly engine: PrecomputeEngine,
-    @Optional() private readonly scheduler: RefreshScheduler,
+    // Nest creates this interceptor in each decorated controller's module; the module's internals are not exported
+    private readonly moduleRef: ModuleRef,
     private readonly adapterHost: HttpAdapterHost,
-    @Optional() private readonly responses: CachedResponses,
-    @Optional() @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
-    @Optional() @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
-    @Optional() private readonly logger: PrecomputeLogger,
   ) {
-    if (!registry || !store || !options) throw new Error(messages.moduleNotImported());
+    this.serving = this.findServing();
+  }
+
+  onModuleInit(): void {
+    // The instance found while modules were still being instantiated may have been a placeholder
+    this.serving = this.findServing();
+  }
+
+  private findServing(): PrecomputeServing {
+    try {
+      return this.moduleRef.get(PrecomputeServing, { strict: false });
+    } catch {
+      throw new Error(messages.moduleNotImported());
+    }
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const handler =
-      context.getType() === 'http' ? this.registry.find(context.getClass<Type>(), context.getHandler()) : undefined;
+    const handler = context.getType() === 'http' ? this.serving.handlerOf(context.getClass<Type>(), context.getHandler()) : undefined;
     if (!handler) return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequestLike>();
-    const key = this.keyOf(handler, request);
+    const key = handler.keys.keyOfRequest(request.query, request.params);
     if (key === undefined) return next.handle();
-    let entry: CacheEntry | undefined;
-    try {
-      entry = this.store.get(key);
-    } catch (error) {
-      this.logger.error(`Reading ${key} from ${this.store.describe()} failed, answering live: ${(error as Error).message}`);
-      return next.handle();
-    }
-    if (entry) {
-      this.scheduler.noticeHit(handler, entry);
-      return this.serve(entry, handler, request, http.getResponse());
+    const read = this.serving.read(key);
+    if (read === 'failed') return next.handle();
+    if (read.entry) {
+      this.serving.noticeHit(handler, read.entry);
+      return this.serve(read.entry, handler, request, http.getResponse());
     }
     return this.miss(handler, key, request, http.getResponse(), next);
   }
 
-  /**
-   * The cache key of a request, or undefined when it is not exactly one
-   * combination of the handler's domain. Override to change how requests map to keys.
-   */
-  protected keyOf(handler: PrecomputedHandler, request: HttpRequestLike): string | undefined {
-    return handler.keys.keyOfRequest(request.query, request.params);
-  }
-
   private serve(entry: CacheEntry, handler: PrecomputedHandler, request: HttpRequestLike, response: HttpResponseLike): Observable<unknown> {
-    const { prepared, headers, notModified } = this.responses.describe(handler, entry, request.headers['if-none-match']);
+    const { prepared, headers, notModified } = this.serving.responses.hitResponse(handler, entry, request.headers['if-none-match']);
     const adapter = this.adapterHost.httpAdapter;
     for (const [name, value] of headers) adapter.setHeader(response, name, value);
     if (notModified) {
@@ -111,18 +99,18 @@ export class PrecomputeInterceptor implements NestInterceptor {
     response: HttpResponseLike,
     next: CallHandler,
   ): Observable<unknown> {
-    const flight = this.engine.inFlight(key);
+    const flight = this.serving.inFlight(key);
     if (flight) {
       return from(flight).pipe(mergeMap((entry) => (entry ? this.serve(entry, handler, request, response) : next.handle())));
     }
-    if (this.options.startup === 'off' || !this.options.persistLiveResults) return next.handle();
-    const settle = this.engine.shareLive(handler, key);
+    const finish = this.serving.beginLive(handler, key);
+    if (!finish) return next.handle();
     let last: unknown;
-    let settled = false;
-    const done = (result: { value: unknown } | { error: unknown }) => {
-      if (settled) return;
-      settled = true;
-      settle(result);
+    let finished = false;
+    const done = (result: LiveResult) => {
+      if (finished) return;
+      finished = true;
+      finish(result);
     };
     return next.handle().pipe(
       tap({

@@ -4,7 +4,7 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { InvalidFilePolicy } from '../../interfaces/precompute-module-options.interface';
 import { isEdited, type CacheEntry } from '../cache-entry';
-import type { PrecomputeStore, StoreContext } from '../precompute-store.interface';
+import type { Claim, PrecomputeStore, StoreContext } from '../precompute-store.interface';
 import { CacheFileError, formatCacheFile, parseCacheFile } from './cache-file-format';
 import { FileLock } from './file-lock';
 import { Journal, type JournalRecord } from './journal';
@@ -56,6 +56,8 @@ export class JsonFileStore implements PrecomputeStore {
   private retryDelayMs = 1000;
   private lastWriteError?: string;
   private unlocked = false;
+  private claims = 0;
+  private claiming?: Promise<boolean>;
   private readonly listeners: Array<(keys: readonly string[]) => void> = [];
 
   constructor(private readonly options: JsonFileStoreOptions) {
@@ -108,15 +110,30 @@ export class JsonFileStore implements PrecomputeStore {
     return this.enqueue(() => this.writePending());
   }
 
-  async exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const locked = await this.tryLock();
-    try {
+  /**
+   * Interim (engine branch): the file lock, held while any claim of this
+   * process is outstanding (the file reloaded when it is taken); waits for
+   * another process's lock instead of answering undefined. The store engineer
+   * replaces this with the brief's claim.
+   */
+  async claim(): Promise<Claim> {
+    this.claims++;
+    this.claiming ??= this.tryLock().then(async (locked) => {
       await this.enqueue(() => this.load(false));
-      return await work();
-    } finally {
-      await this.enqueue(() => this.compact());
-      if (locked) await this.unlock();
-    }
+      return locked;
+    });
+    const locked = await this.claiming;
+    return {
+      release: async () => {
+        if (--this.claims > 0) return;
+        this.claiming = undefined;
+        if (locked) await this.unlock();
+      },
+    };
+  }
+
+  flush(): Promise<void> {
+    return this.enqueue(() => this.compact());
   }
 
   async close(): Promise<void> {

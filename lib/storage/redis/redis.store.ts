@@ -127,11 +127,6 @@ export class RedisStore implements PrecomputeStore {
     await this.flush();
   }
 
-  /** Replicas split the work through claims; nothing to wait for here. */
-  exclusive<T>(work: () => Promise<T>): Promise<T> {
-    return work();
-  }
-
   async claim(key: string): Promise<Claim | undefined> {
     // Without Redis every replica is on its own
     if (!this.available) return { release: async () => undefined };
@@ -139,13 +134,9 @@ export class RedisStore implements PrecomputeStore {
     try {
       const taken = await this.client.set(leaseKey, this.instance, 'PX', this.leaseMs, 'NX');
       if (taken !== 'OK') return undefined;
-      // Another replica may have stored it and let go just now, its notice still on the way
+      // Another replica may have stored it and let go just now, its notice still on the way: the caller re-checks
       const stored = await this.client.hget(this.entriesKey, key);
-      if (stored !== null) {
-        this.memory.set(key, deserialize(key, stored, this.describe()));
-        await this.client.eval(RELEASE, 1, leaseKey, this.instance);
-        return undefined;
-      }
+      if (stored !== null) this.memory.set(key, deserialize(key, stored, this.describe()));
     } catch {
       return { release: async () => undefined };
     }
@@ -200,7 +191,7 @@ export class RedisStore implements PrecomputeStore {
   }
 
   /** Writes what is pending; on failure it stays pending until Redis is back. */
-  private async flush(): Promise<void> {
+  async flush(): Promise<void> {
     if (!this.available || this.pending.size === 0) return;
     const batch = [...this.pending];
     this.pending.clear();

@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { PrecomputedHandler } from '../discovery/precomputed-handler';
+import type { RawValue } from '../domains/domain-values';
+import { combinations } from '../plan/combinations';
+import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
+
+/** One combination of a handler: its parameter values and its cache key. */
+export interface Combination {
+  readonly handler: PrecomputedHandler;
+  readonly key: string;
+  readonly values: readonly RawValue[];
+}
+
+/** Every combination of each handler, with its key, built once per handler and looked up by key. */
+@Injectable()
+export class HandlerPlans {
+  private readonly plans = new WeakMap<PrecomputedHandler, readonly Combination[]>();
+  private readonly byKey = new WeakMap<PrecomputedHandler, ReadonlyMap<string, Combination>>();
+
+  constructor(@Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore) {}
+
+  /** Every combination of a handler, in plan order. */
+  of(handler: PrecomputedHandler): readonly Combination[] {
+    let plan = this.plans.get(handler);
+    if (!plan) {
+      const built: Combination[] = [];
+      for (const values of combinations(handler.keys.params)) built.push({ handler, key: handler.keys.keyOf(values), values });
+      plan = built;
+      this.plans.set(handler, plan);
+    }
+    return plan;
+  }
+
+  /** The combination of a handler with this key, if the key is one of its combinations. */
+  find(handler: PrecomputedHandler, key: string): Combination | undefined {
+    let byKey = this.byKey.get(handler);
+    if (!byKey) {
+      byKey = new Map(this.of(handler).map((combination) => [combination.key, combination]));
+      this.byKey.set(handler, byKey);
+    }
+    return byKey.get(key);
+  }
+
+  /** The combinations of a handler that the store does not hold. */
+  missing(handler: PrecomputedHandler): Combination[] {
+    return this.of(handler).filter((combination) => !this.store.get(combination.key));
+  }
+}

@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { DEFERRED_RETRY_MS, underClaim } from '../engine/claimed';
+import { CombinationRunner, Computations, type Outcome } from '../engine/combination-runner';
+import type { Combination } from '../engine/handler-plans';
+import { formatDuration } from '../engine/progress-reporter';
+import { RunSummary } from '../engine/run-summary';
+import type { PrecomputeSummary } from '../interfaces/precompute-status.interface';
+import { PrecomputeLogger } from '../precompute.logger';
+import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
+import { isEdited } from '../storage/cache-entry';
+import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
+import { FreshnessPolicy } from './freshness-policy';
+
+export interface RefreshRequest {
+  /** For the log: `on demand`, `stale`, `new version`. */
+  readonly reason: string;
+  /** Replace values a person edited too. */
+  readonly force?: boolean;
+  /**
+   * Only entries still stale once claimed: another process sharing the store
+   * may have refreshed it meanwhile, so a fleet refreshes each stale entry once.
+   */
+  readonly onlyIfStale?: boolean;
+}
+
+/**
+ * Recomputes combinations that are cached already (scheduled, stale, on-demand
+ * or version refreshes) at the module's concurrency across all refreshes. A key
+ * queued or under way is joined, not queued again; each goes through the
+ * store's claim protocol. A value a person edited is kept unless `force` is
+ * set; a failure keeps the old value.
+ */
+@Injectable()
+export class RefreshQueue {
+  private readonly limit: LimitFunction;
+
+  constructor(
+    @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
+    @Inject(PRECOMPUTE_OPTIONS) options: ResolvedOptions,
+    private readonly logger: PrecomputeLogger,
+    private readonly runner: CombinationRunner,
+    private readonly computations: Computations,
+    private readonly policy: FreshnessPolicy,
+  ) {
+    this.limit = pLimit(options.concurrency);
+  }
+
+  async refresh(combinations: readonly Combination[], request: RefreshRequest): Promise<PrecomputeSummary> {
+    const summary = new RunSummary();
+    const queued: Combination[] = [];
+    for (const combination of combinations) {
+      const current = this.store.get(combination.key);
+      if (current && !request.force && isEdited(current)) {
+        this.logger.log(`Kept the hand-edited entry ${combination.key} (${request.reason} refresh); refresh with { force: true } to replace it`);
+        summary.skipped++;
+      } else {
+        queued.push(combination);
+      }
+    }
+    const outcomes = await Promise.all(queued.map((combination) => this.enqueue(combination, request)));
+    outcomes.forEach((outcome, index) => summary.add(queued[index].key, outcome));
+    const done = summary.done();
+    if (queued.length > 0) {
+      this.logger.log(
+        `Refreshed ${queued.length} combination${queued.length === 1 ? '' : 's'} (${request.reason}): ` +
+          `computed ${done.computed}, failed ${done.failed} in ${formatDuration(done.durationMs)}`,
+      );
+    }
+    return done;
+  }
+
+  private enqueue(combination: Combination, request: RefreshRequest): Promise<Outcome> {
+    const work = () => this.limit(() => this.refreshOne(combination, request));
+    // A forced refresh must not take the result of an unforced one that kept a hand edit
+    return request.force ? this.computations.runAfter(combination.key, work) : this.computations.run(combination.key, work);
+  }
+
+  private async refreshOne(combination: Combination, request: RefreshRequest): Promise<Outcome> {
+    for (;;) {
+      if (this.runner.isStopped) return { skipped: 'shutting down' };
+      const result = await underClaim(
+        this.store,
+        combination.key,
+        () => this.stillNeeded(combination, request),
+        () => this.runner.compute(combination, { force: request.force }),
+      );
+      if (result.state === 'computed') return result.result;
+      if (result.state === 'done elsewhere') {
+        const entry = this.store.get(combination.key);
+        return entry ? { entry, elsewhere: true } : { skipped: 'deleted meanwhile' };
+      }
+      // Another process is refreshing it: its result arrives through the store; ask again in a moment
+      await new Promise((resolve) => setTimeout(resolve, DEFERRED_RETRY_MS));
+    }
+  }
+
+  /** Re-checked once the key is claimed, on what the store holds now. */
+  private stillNeeded({ handler, key }: Combination, request: RefreshRequest): boolean {
+    const entry = this.store.get(key);
+    if (entry && !request.force && isEdited(entry)) return false;
+    if (request.onlyIfStale) return entry !== undefined && this.policy.isStale(handler, entry);
+    return true;
+  }
+}
