@@ -62,4 +62,13 @@ export const messages = {
     '(or forRootAsync) to the imports of your root module; it is global, so feature modules need nothing more.',
   runFailed: (failed: number, lines: string) =>
     `nestjs-precompute: ${failed} combination${failed === 1 ? '' : 's'} failed and failOnError is set:\n${lines}`,
+
+  // Routes, versions, ignored query keys, validation (discovery and keys)
+  missingValidation: (handler: string, params: readonly string[]) =>
+    `${handler}: ${params.join(', ')} ${params.length === 1 ? 'is' : 'are'} not validated by any pipe. A request with a value ` +
+    'outside the precomputed domain runs the handler live with that value instead of answering 400. Add ' +
+    '`app.useGlobalPipes(new ValidationPipe({ transform: true }))` in main.ts (or @UsePipes(ValidationPipe) on the ' +
+    'controller) for DTOs, and a pipe such as `new ParseEnumPipe(E)` on named parameters.',
+  invalidIgnorePattern: (where: string, problem: string) =>
+    `${where}: ignoreQueryParams ${problem}. Give key names, or patterns such as 'utm_*'.`,
 };

@@ -55,7 +55,9 @@ export class PrecomputeInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const handler =
-      context.getType() === 'http' ? this.registry.find(context.getClass<Type>(), context.getHandler()) : undefined;
+      context.getType() === 'http'
+        ? this.registry.find(context.getClass<Type>(), context.getHandler(), context.switchToHttp().getRequest())
+        : undefined;
     if (!handler) return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequestLike>();
