@@ -243,6 +243,7 @@ describe.each(ADAPTERS)('HEAD on the early path (%s)', (adapter) => {
         ...pick(get.headers as Record<string, string>),
       });
       expect(Number(head.headers['content-length'])).toBe(Buffer.byteLength(get.text));
+      expect(head.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(head.text ?? '').toBe('');
     }
   });
