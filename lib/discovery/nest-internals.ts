@@ -108,12 +108,6 @@ export function readInterceptors(target: object): unknown[] {
   return (Reflect.getMetadata(INTERCEPTORS_METADATA, target) as unknown[] | undefined) ?? [];
 }
 
-/** The path(s) of a controller or handler; the first one when several are given. */
-export function readPath(target: object): string {
-  const path = Reflect.getMetadata(PATH_METADATA, target) as string | string[] | undefined;
-  return (Array.isArray(path) ? path[0] : path) ?? '';
-}
-
 /** The HTTP method of a handler, as the `RequestMethod` enum number. */
 export function readRequestMethod(handler: object): number | undefined {
   return Reflect.getMetadata(METHOD_METADATA, handler) as number | undefined;

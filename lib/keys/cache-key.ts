@@ -92,12 +92,3 @@ export class CacheKeyBuilder {
     return values && this.keyOf(values);
   }
 }
-
-/** Joins a global prefix, a controller path and a handler path into `/a/b/c`. */
-export function joinRoutePath(...parts: readonly string[]): string {
-  const path = parts
-    .flatMap((part) => part.split('/'))
-    .filter((segment) => segment.length > 0)
-    .join('/');
-  return `/${path}`;
-}
