@@ -10,10 +10,9 @@ import {
 import { ApplicationConfig, DiscoveryService, MetadataScanner, ModuleRef, ModulesContainer } from '@nestjs/core';
 import type { ClassValidatorLike } from '../domains/dto-domains';
 import { resolveDomains } from '../domains/parameter-domains';
-import { CacheKeyBuilder } from '../keys/cache-key';
 import { PathTemplate } from '../keys/path-template';
-import { compileIgnoredQueryParams, ignorePatternProblem } from '../keys/query-ignore';
-import { versionLabel, versionSelectorOf, type VersionSelector } from '../keys/route-version';
+import { compileIgnoredQueryParams } from '../keys/query-ignore';
+import { versionSelectorOf, type VersionSelector } from '../keys/route-version';
 import { PrecomputeLogger } from '../precompute.logger';
 import { assertWithinLimit, countCombinations } from '../plan/combinations';
 import { messages } from '../precompute.messages';
@@ -32,6 +31,8 @@ import {
   NestRoutePaths,
   type PipeLike,
 } from './nest-internals';
+import { collisions, precomputedOptionsProblem } from './handler-checks';
+import { isRouteOf, perRoute } from './handler-routes';
 import { answersGet, collectNestRoutes, type NestRoute } from './nest-routes';
 import { PrecomputeMetadataAccessor } from './precompute-metadata.accessor';
 import { PrecomputeRegistry } from './precompute.registry';
@@ -120,7 +121,7 @@ export class PrecomputeExplorer {
     const name = `${controller.name}.${methodName}`;
     const method = readRequestMethod(handler) ?? RequestMethod.GET;
     if (method !== RequestMethod.GET) return messages.notGet(name, RequestMethod[method]);
-    const optionProblem = validatePrecomputedOptions(name, options) ?? this.ignoreProblem(name, options);
+    const optionProblem = precomputedOptionsProblem(name, options);
     if (optionProblem) return optionProblem;
     const domains = resolveDomains({
       handler: name,
@@ -172,28 +173,7 @@ export class PrecomputeExplorer {
       total: countCombinations(domains.params),
     };
     const ignored = compileIgnoredQueryParams([...(this.options.ignoreQueryParams ?? []), ...(options.ignoreQueryParams ?? [])]);
-    return routes.map((route) => {
-      const label = versionLabel(selector, route.version) + (host === undefined ? '' : ` [host ${hostLabel(host)}]`);
-      const template = new PathTemplate(route.path);
-      return {
-        ...common,
-        name: routes.length === 1 ? name : `${name} (GET ${route.path}${label})`,
-        keys: new CacheKeyBuilder({ method: 'GET', path: route.path, label }, domains.params, ignored),
-        route: { template, version: route.version, unconstrained: route.unconstrained },
-        early: early && template.simple ? early : undefined,
-      };
-    });
-  }
-
-  private ignoreProblem(name: string, options: PrecomputedHandler['options']): string | undefined {
-    const patterns: readonly unknown[] | undefined = options.ignoreQueryParams;
-    if (patterns === undefined) return undefined;
-    if (!Array.isArray(patterns)) return messages.invalidIgnorePattern(`${name}: @Precomputed()`, 'must be an array');
-    for (const pattern of patterns) {
-      const problem = ignorePatternProblem(pattern);
-      if (problem) return messages.invalidIgnorePattern(`${name}: @Precomputed()`, problem);
-    }
-    return undefined;
+    return perRoute(common, { name, routes, selector, host, early, params: domains.params, ignored });
   }
 
   /** Pipe and interceptor classes in metadata become the instances Nest made for them. */
@@ -223,46 +203,6 @@ function isClassSerializer(interceptor: unknown): boolean {
     (typeof interceptor === 'function' &&
       (interceptor === ClassSerializerInterceptor || interceptor.prototype instanceof ClassSerializerInterceptor))
   );
-}
-
-function isRouteOf(handler: PrecomputedHandler, route: NestRoute): boolean {
-  return (
-    handler.controller === route.controller &&
-    handler.methodName === route.methodName &&
-    handler.route.template.path === route.path &&
-    handler.route.version === route.version
-  );
-}
-
-function hostLabel(host: unknown): string {
-  return [host].flat().map(String).join(', ');
-}
-
-function collisions(handlers: readonly PrecomputedHandler[]): string[] {
-  const seen = new Map<string, string>();
-  const problems: string[] = [];
-  for (const handler of handlers) {
-    const route = handler.keys.keyOf(handler.keys.params.map(() => undefined)).split('?')[0];
-    const first = seen.get(route);
-    if (first) problems.push(messages.keyCollision(route, first, handler.name));
-    else seen.set(route, handler.name);
-  }
-  return problems;
-}
-
-function validatePrecomputedOptions(name: string, options: PrecomputedHandler['options']): string | undefined {
-  for (const field of ['concurrency', 'retries', 'timeoutMs'] as const) {
-    const value = options[field];
-    if (value === undefined) continue;
-    const minimum = field === 'retries' ? 0 : 1;
-    if (!Number.isInteger(value) || value < minimum) {
-      return messages.invalidPrecomputedOption(name, field, `must be a whole number of at least ${minimum}, got ${value}`);
-    }
-  }
-  if (options.ttlSeconds !== undefined && !(typeof options.ttlSeconds === 'number' && options.ttlSeconds > 0)) {
-    return messages.invalidPrecomputedOption(name, 'ttlSeconds', `must be a number of seconds above 0, got ${String(options.ttlSeconds)}`);
-  }
-  return undefined;
 }
 
 /** An optional peer dependency, or undefined when the app does not have it. */
