@@ -1,3 +1,9 @@
+/**
+ * Route truth, the issue's "Done when" suite in one file (longer than most, on
+ * purpose): one realistic app (fixtures/route-truth.app.ts) on Express and
+ * Fastify, URI and header versioning, earlyHits off and on, each precomputed
+ * URL checked against the same app answering live.
+ */
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { VersioningType, type INestApplication } from '@nestjs/common';
