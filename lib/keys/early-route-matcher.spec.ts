@@ -44,6 +44,14 @@ describe('EarlyRouteMatcher', () => {
     expect(withNeutral.match('/report', {})?.target).toBe('any');
   });
 
+  it('serves a rival that the version selects only at its own canonical URL, with its own params', () => {
+    const matcher = new EarlyRouteMatcher([route('/report', 'static', '1'), route('/:name', 'named', '2')], HEADER);
+    expect(matcher.match('/report', { 'x-api-version': '2' })).toEqual({ target: 'named', params: { name: 'report' } });
+    expect(matcher.match('/report', { 'x-api-version': '1' })).toEqual({ target: 'static', params: {} });
+    const loose = new EarlyRouteMatcher([route('/report', 'static', '1'), route('/REPORT', 'upper', '2')], HEADER);
+    expect(loose.match('/report', { 'x-api-version': '2' })).toBeUndefined();
+  });
+
   it('reads media-type versions, and never decides custom versioning', () => {
     const media = new EarlyRouteMatcher([route('/report', 'v2', '2')], { type: 'media-type', key: 'v=' });
     expect(media.match('/report', { accept: 'text/html, application/json;v=2' })?.target).toBe('v2');

@@ -53,18 +53,33 @@ export class EarlyRouteMatcher<T> {
   }
 
   match(pathname: string, headers: Readonly<Record<string, string | string[] | undefined>>): EarlyMatch<T> | undefined {
-    const exact = [...(this.staticTargets.get(pathname) ?? []), ...this.paramTargets.filter((route) => route.template.match(pathname))];
-    if (exact.length === 0) return undefined;
-    const candidates = new Set(exact);
+    // A param target that also matches a static target's path is one of its rivals: no need to look for it here
+    let exact = this.staticTargets.get(pathname);
+    let params: Record<string, string> | undefined = {};
+    if (!exact) {
+      exact = [];
+      for (const route of this.paramTargets) {
+        const matched = route.template.match(pathname);
+        if (matched) {
+          exact.push(route);
+          params = matched;
+        }
+      }
+      if (exact.length === 0) return undefined;
+    }
+    let candidates = exact;
     for (const route of exact) {
       for (const rival of this.rivals.get(route) ?? []) {
         if (!rival.template.simple) return undefined;
-        if (rival.template.mayMatch(pathname)) candidates.add(rival);
+        if (rival.template.mayMatch(pathname) && !candidates.includes(rival)) candidates = [...candidates, rival];
       }
     }
-    const winner = this.select([...candidates], headers);
-    const params = winner?.target === undefined ? undefined : winner.template.match(pathname);
-    return winner?.target !== undefined && params ? { target: winner.target, params } : undefined;
+    const winner = this.select(candidates, headers);
+    if (winner?.target === undefined) return undefined;
+    // The winner may be a rival (matched loosely so far): it must match the URL exactly too
+    if (winner.template.isStatic) params = winner.template.path === pathname ? {} : undefined;
+    else if (exact.length > 1 || winner !== exact[0]) params = winner.template.match(pathname);
+    return params && { target: winner.target, params };
   }
 
   /** The one route the request's version selects among those its path may reach, or undefined. */

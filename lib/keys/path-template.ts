@@ -23,12 +23,11 @@ export class PathTemplate {
       return SPECIAL.test(text) ? { kind: 'complex' } : { kind: 'static', text };
     });
     this.simple = this.segments.every((segment) => segment.kind !== 'complex');
+    this.isStatic = this.segments.every((segment) => segment.kind === 'static');
   }
 
-  /** Whether the template has no params (its path is the only URL it matches). */
-  get isStatic(): boolean {
-    return this.segments.every((segment) => segment.kind === 'static');
-  }
+  /** The template has no params: its path is the only URL it matches. */
+  readonly isStatic: boolean;
 
   /** The route params of a canonical URL path of this route (decoded), or undefined. */
   match(pathname: string): Record<string, string> | undefined {
