@@ -69,6 +69,9 @@ export const messages = {
     'outside the precomputed domain runs the handler live with that value instead of answering 400. Add ' +
     '`app.useGlobalPipes(new ValidationPipe({ transform: true }))` in main.ts (or @UsePipes(ValidationPipe) on the ' +
     'controller) for DTOs, and a pipe such as `new ParseEnumPipe(E)` on named parameters.',
+  noRoute: (handler: string) =>
+    `${handler}: Nest registers no route for it, so no request could be answered from the cache. ` +
+    'Give it a route decorator (@Get()) on a controller, or remove @Precomputed().',
   invalidIgnorePattern: (where: string, problem: string) =>
     `${where}: ignoreQueryParams ${problem}. Give key names, or patterns such as 'utm_*'.`,
 };

@@ -118,3 +118,22 @@ describe.each(ADAPTERS)('a precomputed route another route may take (%s)', (adap
     expect(answers[0]).toEqual(adapter === 'express' ? { body: { item: 'special' }, calls: ['item special'] } : { body: { special: true }, calls: [] });
   });
 });
+
+@Controller('orphan')
+class NoRouteController {
+  @Precomputed()
+  helper() {
+    return { never: 'routed' };
+  }
+}
+
+describe('a @Precomputed() method Nest registers no route for', () => {
+  const dir = tempDir();
+  afterAll(() => dir.cleanup());
+
+  it('is refused at startup, naming it and the fix', async () => {
+    await expect(createTestApp({ precompute: dir.file('none.json'), controllers: [NoRouteController] })).rejects.toThrow(
+      'NoRouteController.helper: Nest registers no route for it',
+    );
+  });
+});

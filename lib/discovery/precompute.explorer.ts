@@ -88,6 +88,10 @@ export class PrecomputeExplorer {
           continue;
         }
         const own = routes.filter((route) => route.controller === controller && route.methodName === methodName);
+        if (own.length === 0) {
+          problems.push(messages.noRoute(name));
+          continue;
+        }
         const described = await this.describe(controller, methodName, handler, wrapper.instance as object, options, classValidator, own, selector);
         if (typeof described === 'string' || (described.length > 0 && typeof described[0] === 'string')) {
           problems.push(...([described].flat() as string[]));
