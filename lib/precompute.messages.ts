@@ -69,4 +69,16 @@ export const messages = {
   noHandlerMatches: (name: string) => `${name} matches no @Precomputed() handler known to this app`,
   unknownTargetParam: (handler: string, name: string, known: readonly string[]) =>
     `${handler} has no parameter "${name}" (it has: ${known.join(', ') || 'none'})`,
+
+  // Routes, versions, ignored query keys, validation (discovery and keys)
+  missingValidation: (handler: string, params: readonly string[]) =>
+    `${handler}: ${params.join(', ')} ${params.length === 1 ? 'is' : 'are'} not validated by any pipe. A request with a value ` +
+    'outside the precomputed domain runs the handler live with that value instead of answering 400. Add ' +
+    '`app.useGlobalPipes(new ValidationPipe({ transform: true }))` in main.ts (or @UsePipes(ValidationPipe) on the ' +
+    'controller) for DTOs, and a pipe such as `new ParseEnumPipe(E)` on named parameters.',
+  noRoute: (handler: string) =>
+    `${handler}: Nest registers no route for it, so no request could be answered from the cache. ` +
+    'Give it a route decorator (@Get()) on a controller, or remove @Precomputed().',
+  invalidIgnorePattern: (where: string, problem: string) =>
+    `${where}: ignoreQueryParams ${problem}. Give key names, or patterns such as 'utm_*'.`,
 };

@@ -1,5 +1,6 @@
 import type { PrecomputeModuleOptions } from './interfaces/precompute-module-options.interface';
 import { DEFAULTS } from './precompute.constants';
+import { ignorePatternProblem } from './keys/query-ignore';
 import { messages } from './precompute.messages';
 
 /** Injection token of the options with every default filled in. */
@@ -30,6 +31,7 @@ const KNOWN: ReadonlyArray<keyof PrecomputeModuleOptions> = [
   'versionChangeAtStartup',
   'logLevel',
   'earlyHits',
+  'ignoreQueryParams',
 ];
 
 const WHOLE_NUMBERS: ReadonlyArray<[keyof PrecomputeModuleOptions, number]> = [
@@ -84,6 +86,14 @@ export function resolveOptions(given: PrecomputeModuleOptions, environment: Part
   }
   if (options.cacheControl !== undefined && options.cacheControl !== true && typeof options.cacheControl !== 'string') {
     throw new Error(messages.invalidOption('cacheControl', 'must be a header value or true'));
+  }
+  if (options.ignoreQueryParams !== undefined) {
+    const patterns: unknown = options.ignoreQueryParams;
+    if (!Array.isArray(patterns)) throw new Error(messages.invalidIgnorePattern('PrecomputeModule', 'must be an array'));
+    for (const pattern of patterns) {
+      const problem = ignorePatternProblem(pattern);
+      if (problem) throw new Error(messages.invalidIgnorePattern('PrecomputeModule', problem));
+    }
   }
   if (options.cacheFile === undefined && options.store === undefined) throw new Error(messages.noCacheFile());
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));

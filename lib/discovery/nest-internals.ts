@@ -8,8 +8,19 @@
  * parameter type numbers mirror `RouteParamtypes` in
  * `@nestjs/common/enums/route-paramtypes.enum`. If a Nest release changes
  * them, this file is the one to update.
+ *
+ * Routes: the URL a handler answers at is Nest's to decide (global prefix and
+ * its `exclude` list, RouterModule paths, URI version prefixes). Nest computes
+ * it in `RoutePathFactory` and reads handler paths with `PathsExplorer`, neither
+ * of which is public API; we import them (rather than copy them) so that a Nest
+ * release that changes how routes are built breaks loudly here instead of
+ * drifting silently, and so cache keys are the very paths Nest registered.
  */
-import type { PipeTransform, Type } from '@nestjs/common';
+import type { PipeTransform, RequestMethod, Type, VersioningOptions } from '@nestjs/common';
+import type { ApplicationConfig } from '@nestjs/core';
+import { MetadataScanner } from '@nestjs/core';
+import { PathsExplorer } from '@nestjs/core/router/paths-explorer.js';
+import { RoutePathFactory } from '@nestjs/core/router/route-path-factory.js';
 import {
   CUSTOM_ROUTE_ARGS_METADATA,
   GUARDS_METADATA,
@@ -18,12 +29,14 @@ import {
   HTTP_CODE_METADATA,
   INTERCEPTORS_METADATA,
   METHOD_METADATA,
+  MODULE_PATH,
   PATH_METADATA,
   PIPES_METADATA,
   REDIRECT_METADATA,
   RENDER_METADATA,
   ROUTE_ARGS_METADATA,
   SSE_METADATA,
+  VERSION_METADATA,
 } from '@nestjs/common/constants';
 
 /** Mirror of `RouteParamtypes` (not exported by `@nestjs/common`). */
@@ -95,12 +108,6 @@ export function readInterceptors(target: object): unknown[] {
   return (Reflect.getMetadata(INTERCEPTORS_METADATA, target) as unknown[] | undefined) ?? [];
 }
 
-/** The path(s) of a controller or handler; the first one when several are given. */
-export function readPath(target: object): string {
-  const path = Reflect.getMetadata(PATH_METADATA, target) as string | string[] | undefined;
-  return (Array.isArray(path) ? path[0] : path) ?? '';
-}
-
 /** The HTTP method of a handler, as the `RequestMethod` enum number. */
 export function readRequestMethod(handler: object): number | undefined {
   return Reflect.getMetadata(METHOD_METADATA, handler) as number | undefined;
@@ -144,4 +151,82 @@ export function hasResponseOverride(handler: object): boolean {
 /** `@Controller({ host })`. */
 export function readHost(controller: object): unknown {
   return Reflect.getMetadata(HOST_METADATA, controller);
+}
+
+/** A version as Nest stores it: a string, `VERSION_NEUTRAL`, or a list of them. */
+export type NestVersion = string | symbol | ReadonlyArray<string | symbol>;
+
+/** One handler method of a controller, as Nest's router reads it. */
+export interface HandlerRouteMetadata {
+  readonly methodName: string;
+  readonly requestMethod: RequestMethod;
+  readonly paths: readonly string[];
+  readonly version?: NestVersion;
+}
+
+/** The handler methods of a controller with their paths and `@Version()`s, read the way Nest's router reads them. */
+export function readHandlerRoutes(prototype: object): HandlerRouteMetadata[] {
+  const explorer = new PathsExplorer(new MetadataScanner());
+  return explorer.scanForPaths(prototype, prototype).map((route) => ({
+    methodName: route.methodName,
+    requestMethod: route.requestMethod,
+    paths: route.path,
+    version: route.version as NestVersion | undefined,
+  }));
+}
+
+/** The controller paths, each with a leading slash (as `RouterExplorer.extractRouterPath`). */
+export function readControllerPaths(controller: object): string[] {
+  const path = Reflect.getMetadata(PATH_METADATA, controller) as string | string[] | undefined;
+  const paths = Array.isArray(path) ? path : [path ?? '/'];
+  return paths.map((p) => (p.startsWith('/') ? p : `/${p}`));
+}
+
+/** `@Controller({ version })`, or the default version of the app's versioning (as `RoutesResolver.getVersionMetadata`). */
+export function readControllerVersion(controller: object, versioning: VersioningOptions | undefined): NestVersion | undefined {
+  if (!versioning) return undefined;
+  return (Reflect.getMetadata(VERSION_METADATA, controller) as NestVersion | undefined) ?? (versioning.defaultVersion as NestVersion | undefined);
+}
+
+/** The `RouterModule` path of a module (per application first, as `RoutesResolver.getModulePathMetadata`). */
+export function readModulePath(moduleClass: object | undefined, applicationId: string): string | undefined {
+  if (!moduleClass) return undefined;
+  return (
+    (Reflect.getMetadata(MODULE_PATH + applicationId, moduleClass) as string | undefined) ??
+    (Reflect.getMetadata(MODULE_PATH, moduleClass) as string | undefined)
+  );
+}
+
+export interface RoutePathInput {
+  readonly globalPrefix: string;
+  readonly modulePath?: string;
+  readonly ctrlPath: string;
+  readonly methodPath: string;
+  /** One version (not a list): the path is built for that version alone. */
+  readonly version?: string | symbol;
+  readonly versioning?: VersioningOptions;
+}
+
+/** Builds route paths with Nest's own `RoutePathFactory`, one factory per app. */
+export class NestRoutePaths {
+  private readonly factory: RoutePathFactory;
+
+  constructor(config: ApplicationConfig) {
+    this.factory = new RoutePathFactory(config);
+  }
+
+  /** The paths Nest registers for one method path and one version. */
+  create(input: RoutePathInput, requestMethod: RequestMethod): string[] {
+    return this.factory.create(
+      {
+        globalPrefix: input.globalPrefix,
+        modulePath: input.modulePath,
+        ctrlPath: input.ctrlPath,
+        methodPath: input.methodPath,
+        methodVersion: input.version as string | undefined,
+        versioningOptions: input.versioning,
+      },
+      requestMethod,
+    );
+  }
 }

@@ -7,10 +7,13 @@ import {
   type PipeTransform,
   type Type,
 } from '@nestjs/common';
-import { ApplicationConfig, DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
+import { ApplicationConfig, DiscoveryService, MetadataScanner, ModuleRef, ModulesContainer } from '@nestjs/core';
 import type { ClassValidatorLike } from '../domains/dto-domains';
 import { resolveDomains } from '../domains/parameter-domains';
-import { CacheKeyBuilder, joinRoutePath } from '../keys/cache-key';
+import { PathTemplate } from '../keys/path-template';
+import { compileIgnoredQueryParams } from '../keys/query-ignore';
+import { versionSelectorOf, type VersionSelector } from '../keys/route-version';
+import { PrecomputeLogger } from '../precompute.logger';
 import { assertWithinLimit, countCombinations } from '../plan/combinations';
 import { messages } from '../precompute.messages';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
@@ -22,14 +25,19 @@ import {
   readHost,
   readHttpCode,
   readInterceptors,
-  readPath,
   readPipes,
   readRequestMethod,
   readRouteArguments,
+  NestRoutePaths,
   type PipeLike,
 } from './nest-internals';
+import { collisions, precomputedOptionsProblem } from './handler-checks';
+import { isRouteOf, perRoute } from './handler-routes';
+import { answersGet, collectNestRoutes, type NestRoute } from './nest-routes';
 import { PrecomputeMetadataAccessor } from './precompute-metadata.accessor';
+import { PrecomputeRegistry } from './precompute.registry';
 import type { PrecomputedHandler } from './precomputed-handler';
+import { unvalidatedArguments } from './validation-check';
 
 /**
  * Finds every controller handler carrying `@Precomputed()` and describes it:
@@ -44,6 +52,9 @@ export class PrecomputeExplorer {
     private readonly accessor: PrecomputeMetadataAccessor,
     private readonly config: ApplicationConfig,
     private readonly moduleRef: ModuleRef,
+    private readonly modules: ModulesContainer,
+    private readonly registry: PrecomputeRegistry,
+    private readonly logger: PrecomputeLogger,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
   ) {}
 
@@ -51,9 +62,22 @@ export class PrecomputeExplorer {
     const classValidator = await loadOptional<ClassValidatorLike>('class-validator');
     const handlers: PrecomputedHandler[] = [];
     const problems: string[] = [];
-    for (const wrapper of this.discovery.getControllers()) {
-      const controller = wrapper.metatype as Type | undefined;
-      if (!controller || wrapper.isAlias || typeof controller !== 'function') continue;
+    const wrappers = this.discovery
+      .getControllers()
+      .filter((wrapper) => !wrapper.isAlias && typeof wrapper.metatype === 'function');
+    // Every route of the app, precomputed or not: the early path must know which other routes could take a URL
+    const routes = collectNestRoutes(
+      wrappers.map((wrapper) => ({ controller: wrapper.metatype as Type, moduleClass: wrapper.host?.metatype })),
+      {
+        globalPrefix: this.config.getGlobalPrefix(),
+        versioning: this.config.getVersioning(),
+        applicationId: this.modules.applicationId,
+        paths: new NestRoutePaths(this.config),
+      },
+    );
+    const selector = versionSelectorOf(this.config.getVersioning());
+    for (const wrapper of wrappers) {
+      const controller = wrapper.metatype as Type;
       for (const methodName of this.scanner.getAllMethodNames(controller.prototype)) {
         const handler = controller.prototype[methodName] as Function;
         const options = this.accessor.getOptions(handler);
@@ -63,13 +87,28 @@ export class PrecomputeExplorer {
           problems.push(messages.requestScoped(name));
           continue;
         }
-        const described = await this.analyze(controller, methodName, handler, wrapper.instance as object, options, classValidator);
-        if (typeof described === 'string' || Array.isArray(described)) problems.push(...[described].flat());
-        else handlers.push(described);
+        const own = routes.filter((route) => route.controller === controller && route.methodName === methodName);
+        if (own.length === 0) {
+          problems.push(messages.noRoute(name));
+          continue;
+        }
+        const described = await this.analyze(controller, methodName, handler, wrapper.instance as object, options, classValidator, own, selector);
+        if (typeof described === 'string' || (described.length > 0 && typeof described[0] === 'string')) {
+          problems.push(...([described].flat() as string[]));
+        } else handlers.push(...(described as PrecomputedHandler[]));
       }
     }
     problems.push(...collisions(handlers));
     if (problems.length) throw new Error(messages.cannotPrecompute(problems.length, problems));
+    this.registry.useRoutes(
+      routes.filter(answersGet).map((route) => ({
+        template: new PathTemplate(route.path),
+        version: route.version,
+        unconstrained: route.unconstrained,
+        target: handlers.find((handler) => handler.early && isRouteOf(handler, route)),
+      })),
+      selector,
+    );
     return handlers;
   }
 
@@ -80,11 +119,13 @@ export class PrecomputeExplorer {
     instance: object,
     options: PrecomputedHandler['options'],
     classValidator: ClassValidatorLike | undefined,
-  ): Promise<PrecomputedHandler | string | string[]> {
+    routes: readonly NestRoute[],
+    selector: VersionSelector,
+  ): Promise<PrecomputedHandler[] | string | string[]> {
     const name = `${controller.name}.${methodName}`;
     const method = readRequestMethod(handler) ?? RequestMethod.GET;
     if (method !== RequestMethod.GET) return messages.notGet(name, RequestMethod[method]);
-    const optionProblem = validatePrecomputedOptions(name, options);
+    const optionProblem = precomputedOptionsProblem(name, options);
     if (optionProblem) return optionProblem;
     const domains = resolveDomains({
       handler: name,
@@ -99,7 +140,6 @@ export class PrecomputeExplorer {
     } catch (error) {
       return (error as Error).message;
     }
-    const path = joinRoutePath(this.config.getGlobalPrefix(), readPath(controller), readPath(handler));
     const interceptors = [
       ...this.config.getGlobalInterceptors(),
       ...readInterceptors(controller),
@@ -112,31 +152,32 @@ export class PrecomputeExplorer {
       !hasResponseOverride(handler);
     const guarded =
       this.config.getGlobalGuards().length + this.config.getGlobalRequestGuards().length + readGuards(controller).length + readGuards(handler).length > 0;
+    const host = readHost(controller);
+    // Custom versioning is decided by the app's extractor inside the router, and a host by the router's host filter:
+    // neither can be decided exactly before the router, so those handlers are served by the interceptor only
     const early =
-      sendsPrebuiltBody && !guarded && readHost(controller) === undefined && this.config.getVersioning() === undefined
+      sendsPrebuiltBody && !guarded && host === undefined && selector.type !== 'custom'
         ? { status: readHttpCode(handler) ?? 200, headers: readHeaders(handler) }
         : undefined;
-    return {
-      name,
+    const levelPipes: PipeLike[] = [...this.config.getGlobalPipes(), ...readPipes(controller), ...readPipes(handler)];
+    const unvalidated = unvalidatedArguments(domains.args, levelPipes);
+    if (unvalidated.length) this.logger.warn(messages.missingValidation(name, unvalidated));
+    const common = {
       controller,
       methodName,
       handler,
       instance,
       options,
-      keys: new CacheKeyBuilder({ method: 'GET', path }, domains.params),
       args: await Promise.all(
         domains.args.map(async (arg) => ({ ...arg, pipes: await this.instances<PipeTransform>(arg.pipes) })),
       ),
-      pipes: await this.instances<PipeTransform>([
-        ...this.config.getGlobalPipes(),
-        ...readPipes(controller),
-        ...readPipes(handler),
-      ]),
+      pipes: await this.instances<PipeTransform>(levelPipes),
       serializers: serializers.reverse(),
       sendsPrebuiltBody,
-      early,
       total: countCombinations(domains.params),
     };
+    const ignored = compileIgnoredQueryParams([...(this.options.ignoreQueryParams ?? []), ...(options.ignoreQueryParams ?? [])]);
+    return perRoute(common, { name, routes, selector, host, early, params: domains.params, ignored });
   }
 
   /** Pipe and interceptor classes in metadata become the instances Nest made for them. */
@@ -166,33 +207,6 @@ function isClassSerializer(interceptor: unknown): boolean {
     (typeof interceptor === 'function' &&
       (interceptor === ClassSerializerInterceptor || interceptor.prototype instanceof ClassSerializerInterceptor))
   );
-}
-
-function collisions(handlers: readonly PrecomputedHandler[]): string[] {
-  const seen = new Map<string, string>();
-  const problems: string[] = [];
-  for (const handler of handlers) {
-    const route = handler.keys.keyOf(handler.keys.params.map(() => undefined)).split('?')[0];
-    const first = seen.get(route);
-    if (first) problems.push(messages.keyCollision(route, first, handler.name));
-    else seen.set(route, handler.name);
-  }
-  return problems;
-}
-
-function validatePrecomputedOptions(name: string, options: PrecomputedHandler['options']): string | undefined {
-  for (const field of ['concurrency', 'retries', 'timeoutMs'] as const) {
-    const value = options[field];
-    if (value === undefined) continue;
-    const minimum = field === 'retries' ? 0 : 1;
-    if (!Number.isInteger(value) || value < minimum) {
-      return messages.invalidPrecomputedOption(name, field, `must be a whole number of at least ${minimum}, got ${value}`);
-    }
-  }
-  if (options.ttlSeconds !== undefined && !(typeof options.ttlSeconds === 'number' && options.ttlSeconds > 0)) {
-    return messages.invalidPrecomputedOption(name, 'ttlSeconds', `must be a number of seconds above 0, got ${String(options.ttlSeconds)}`);
-  }
-  return undefined;
 }
 
 /** An optional peer dependency, or undefined when the app does not have it. */

@@ -1,66 +1,59 @@
 import { Injectable, type Type } from '@nestjs/common';
+import { EarlyRouteMatcher, type EarlyMatch, type RouteCandidate } from '../keys/early-route-matcher';
+import type { VersionSelector } from '../keys/route-version';
 import type { PrecomputedHandler } from './precomputed-handler';
+import { routedRequest, selectRoute, type RoutedRequest } from './route-variant';
 
 /**
  * The handlers discovery found, looked up by controller class and handler
- * function: two controllers sharing a class name, or inheriting one method,
- * never collide.
+ * function (two controllers sharing a class name, or inheriting one method,
+ * never collide), then by the route a request came through; and, for
+ * `earlyHits`, by URL before Nest's router.
  */
 @Injectable()
 export class PrecomputeRegistry {
-  private readonly byHandler = new Map<Function, Map<Type, PrecomputedHandler>>();
+  private readonly byHandler = new Map<Function, Map<Type, PrecomputedHandler[]>>();
   private list: readonly PrecomputedHandler[] = [];
-  /** Handlers that may be answered before Nest's router, by exact path or by path template. */
-  private readonly earlyPaths = new Map<string, PrecomputedHandler>();
-  private readonly earlyTemplates: Array<{ segments: string[]; handler: PrecomputedHandler }> = [];
+  private routes: ReadonlyArray<RouteCandidate<PrecomputedHandler>> = [];
+  private selector: VersionSelector = { type: 'path' };
+  private early?: EarlyRouteMatcher<PrecomputedHandler>;
+
+  /** Every GET route of the app (from discovery), with the precomputed handler each may be answered by early. */
+  useRoutes(routes: ReadonlyArray<RouteCandidate<PrecomputedHandler>>, selector: VersionSelector): void {
+    this.routes = routes;
+    this.selector = selector;
+  }
 
   register(handlers: readonly PrecomputedHandler[]): void {
     this.list = handlers;
+    this.byHandler.clear();
     for (const handler of handlers) {
-      if (handler.early) {
-        const path = handler.keys.route.path;
-        if (path.includes(':')) this.earlyTemplates.push({ segments: path.split('/'), handler });
-        else this.earlyPaths.set(path, handler);
-      }
-      const byController = this.byHandler.get(handler.handler) ?? new Map<Type, PrecomputedHandler>();
-      byController.set(handler.controller, handler);
+      const byController = this.byHandler.get(handler.handler) ?? new Map<Type, PrecomputedHandler[]>();
+      byController.set(handler.controller, [...(byController.get(handler.controller) ?? []), handler]);
       this.byHandler.set(handler.handler, byController);
     }
+    this.early = new EarlyRouteMatcher(this.routes, this.selector);
   }
 
-  find(controller: Type, handler: Function): PrecomputedHandler | undefined {
-    return this.byHandler.get(handler)?.get(controller);
+  /**
+   * The precomputed handler (on the route the request came through) that Nest
+   * routed a request to; undefined when the handler is not precomputed, or the
+   * route cannot be told (see `selectRoute`).
+   */
+  find(controller: Type, handler: Function, request?: unknown): PrecomputedHandler | undefined {
+    const variants = this.byHandler.get(handler)?.get(controller);
+    if (!variants) return undefined;
+    if (variants.length === 1) return variants[0];
+    return request ? selectRoute(variants, routedRequest(request), this.selector) : undefined;
   }
 
   findByName(controller: Type, methodName: string): PrecomputedHandler | undefined {
     return this.list.find((handler) => handler.controller === controller && handler.methodName === methodName);
   }
 
-  /**
-   * The handler whose route is exactly this path (case and trailing slash
-   * included), with its route params decoded; anything less exact is left to
-   * Nest's router.
-   */
-  matchEarly(pathname: string): { handler: PrecomputedHandler; params: Record<string, string> } | undefined {
-    const exact = this.earlyPaths.get(pathname);
-    if (exact) return { handler: exact, params: {} };
-    if (this.earlyTemplates.length === 0) return undefined;
-    const segments = pathname.split('/');
-    for (const template of this.earlyTemplates) {
-      if (template.segments.length !== segments.length) continue;
-      const params: Record<string, string> = {};
-      const matched = template.segments.every((segment, i) => {
-        if (!segment.startsWith(':')) return segment === segments[i];
-        try {
-          params[segment.slice(1)] = decodeURIComponent(segments[i]);
-        } catch {
-          return false;
-        }
-        return segments[i].length > 0;
-      });
-      if (matched) return { handler: template.handler, params };
-    }
-    return undefined;
+  /** The precomputed handler a request reaches, when that can be known for sure before Nest's router (see EarlyRouteMatcher). */
+  matchEarly(pathname: string, headers: RoutedRequest['headers']): EarlyMatch<PrecomputedHandler> | undefined {
+    return this.early?.match(pathname, headers);
   }
 
   all(): readonly PrecomputedHandler[] {

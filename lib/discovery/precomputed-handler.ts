@@ -2,10 +2,26 @@ import type { NestInterceptor, PipeTransform, Type } from '@nestjs/common';
 import type { ArgumentSpec } from '../domains/parameter-domains';
 import type { PrecomputedOptions } from '../interfaces/precomputed-options.interface';
 import type { CacheKeyBuilder } from '../keys/cache-key';
+import type { PathTemplate } from '../keys/path-template';
+import type { RouteVersion } from '../keys/route-version';
 
-/** Everything known about one `@Precomputed()` handler once discovery is done. */
+/** The one route (path and version) a PrecomputedHandler stands for. */
+export interface PrecomputedRoute {
+  /** The path as Nest registered it, e.g. `/api/v2/stores/:store`. */
+  readonly template: PathTemplate;
+  readonly version: RouteVersion;
+  /** Registered without a version filter (unversioned, or a lone VERSION_NEUTRAL). */
+  readonly unconstrained: boolean;
+}
+
+/**
+ * Everything known about one `@Precomputed()` handler on one of its routes once
+ * discovery is done. A handler Nest registers at several paths or versions
+ * (`@Version(['1', '2'])`, URI versions, several paths) has one of these per
+ * route, each with keys of its own.
+ */
 export interface PrecomputedHandler {
-  /** `Controller.method`, for logs and messages. */
+  /** `Controller.method` (followed by its route when it has several), for logs and messages. */
   readonly name: string;
   readonly controller: Type;
   readonly methodName: string;
@@ -14,6 +30,7 @@ export interface PrecomputedHandler {
   readonly instance: object;
   readonly options: PrecomputedOptions;
   readonly keys: CacheKeyBuilder;
+  readonly route: PrecomputedRoute;
   readonly args: readonly ArgumentSpec[];
   /** Global, controller and handler pipes, in the order Nest applies them. */
   readonly pipes: readonly PipeTransform[];
@@ -23,8 +40,9 @@ export interface PrecomputedHandler {
   readonly sendsPrebuiltBody: boolean;
   /**
    * How to answer a hit before Nest's router (`earlyHits`), or undefined when
-   * the handler has guards, other interceptors, a host, versioning, or a
-   * response override that only Nest's pipeline applies.
+   * the handler has guards, other interceptors, a host, custom versioning, a
+   * path the early matcher cannot read, or a response override that only
+   * Nest's pipeline applies.
    */
   readonly early?: { readonly status: number; readonly headers: ReadonlyArray<[string, string]> };
   readonly total: number;

@@ -55,6 +55,13 @@ export interface PrecomputeModuleOptions {
    * any middleware that runs after this module's (see the README). Default false.
    */
   earlyHits?: boolean;
+  /**
+   * Query keys that are not parameters of any precomputed handler and must not
+   * defeat the cache: names, or patterns where `*` is any text (`['utm_*', 'fbclid', '_']`).
+   * A request carrying them maps to the same key as without them. Default: none
+   * (an unknown query key runs the handler live, since the handler might read it).
+   */
+  ignoreQueryParams?: string[];
   /** Least severe messages logged: `log` (default), `warn`, `error` or `silent`. */
   logLevel?: 'log' | 'warn' | 'error' | 'silent';
 }

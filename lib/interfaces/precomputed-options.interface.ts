@@ -32,4 +32,9 @@ export interface PrecomputedOptions {
    * derived from the TTL (`max-age` = seconds left, `stale-while-revalidate` = TTL).
    */
   cacheControl?: string | true;
+  /**
+   * Query keys this handler never reads, which must not defeat the cache
+   * (added to the module's `ignoreQueryParams`): names, or patterns such as `utm_*`.
+   */
+  ignoreQueryParams?: string[];
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ParameterSpec } from '../domains/domain-values';
-import { CacheKeyBuilder, joinRoutePath } from './cache-key';
+import { CacheKeyBuilder } from './cache-key';
+import { compileIgnoredQueryParams } from './query-ignore';
 
 const params: ParameterSpec[] = [
   { name: 'store', source: 'path', values: ['101', 'a b'], origin: '' },
@@ -40,8 +41,18 @@ describe('CacheKeyBuilder', () => {
     expect(onlyOwn.keyOfRequest({}, {})).toBe('GET /x');
   });
 
-  it('joins route paths', () => {
-    expect(joinRoutePath('api', '/sales/', 'report')).toBe('/api/sales/report');
-    expect(joinRoutePath('', '', '')).toBe('/');
+  it('appends the route label (a version not in the path) to every key', () => {
+    const versioned = new CacheKeyBuilder({ method: 'GET', path: '/stores/:store/report', label: " -H 'X-API-Version: 2'" }, params);
+    expect(versioned.keyOf(['101', 'EMEA', undefined])).toBe("GET /stores/101/report?region=EMEA -H 'X-API-Version: 2'");
+    expect(versioned.keyOfRequest({ region: 'EMEA' }, { store: '101' })).toBe(versioned.keyOf(['101', 'EMEA', undefined]));
+  });
+
+  it('skips ignored query keys that are not parameters, and only those', () => {
+    const ignoring = new CacheKeyBuilder(keys.route, params, compileIgnoredQueryParams(['utm_*', 'level']));
+    expect(ignoring.keyOfRequest({ region: 'EMEA', utm_source: 'x', utm_medium: ['a', 'b'] }, { store: '101' })).toBe('GET /stores/101/report?region=EMEA');
+    // A parameter is never ignored: its value still selects the combination
+    expect(ignoring.keyOfRequest({ region: 'EMEA', level: '1' }, { store: '101' })).toBe('GET /stores/101/report?level=1&region=EMEA');
+    expect(ignoring.keyOfRequest({ region: 'EMEA', level: '9' }, { store: '101' })).toBeUndefined();
+    expect(ignoring.keyOfRequest({ region: 'EMEA', ref: 'x' }, { store: '101' })).toBeUndefined();
   });
 });

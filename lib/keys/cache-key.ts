@@ -1,9 +1,13 @@
 import type { ParameterSpec, RawValue } from '../domains/domain-values';
+import { IGNORE_NOTHING, type IgnoredQueryParam } from './query-ignore';
 
 /** Method and path template of a route, e.g. `GET` and `/stores/:store/report`. */
 export interface RouteTemplate {
   readonly method: string;
+  /** The path exactly as Nest registered it (prefix, RouterModule path and URI version included). */
   readonly path: string;
+  /** What tells this route's version apart when the path does not (`-H 'X-API-Version: 2'`); appended to every key. */
+  readonly label?: string;
 }
 
 /** A request's query and route params as the HTTP adapter parsed them: strings, arrays, absent. */
@@ -26,6 +30,8 @@ export class CacheKeyBuilder {
   constructor(
     readonly route: RouteTemplate,
     readonly params: readonly ParameterSpec[],
+    /** Query keys that are not parameters and must not defeat the cache (`ignoreQueryParams`). */
+    private readonly ignored: IgnoredQueryParam = IGNORE_NOTHING,
   ) {
     params.forEach((param, index) => param.source === 'query' && this.queryIndex.set(param.name, index));
     this.allowed = params.map((param) => new Set(param.values));
@@ -52,19 +58,20 @@ export class CacheKeyBuilder {
       if (value === undefined) continue;
       query += `${query ? '&' : '?'}${encodeURIComponent(this.params[index].name)}=${encodeURIComponent(value)}`;
     }
-    return `${this.route.method} ${path || '/'}${query}`;
+    return `${this.route.method} ${path || '/'}${query}${this.route.label ?? ''}`;
   }
 
   /**
    * The combination a live request asks for, or undefined when it is not
    * exactly one combination of the domain: an unknown or repeated query key, a
    * value outside the domain, a required parameter missing. Those requests go
-   * through Nest's normal pipeline instead.
+   * through Nest's normal pipeline instead. Ignored query keys (`ignoreQueryParams`)
+   * that are not parameters are skipped, whatever their value.
    */
   valuesOf(query: RawParams | undefined, pathParams: RawParams | undefined): RawValue[] | undefined {
     if (query) {
       for (const name of Object.keys(query)) {
-        if (!this.queryIndex.has(name)) return undefined;
+        if (!this.queryIndex.has(name) && !this.ignored(name)) return undefined;
       }
     }
     const values: RawValue[] = new Array(this.params.length);
@@ -84,13 +91,4 @@ export class CacheKeyBuilder {
     const values = this.valuesOf(query, pathParams);
     return values && this.keyOf(values);
   }
-}
-
-/** Joins a global prefix, a controller path and a handler path into `/a/b/c`. */
-export function joinRoutePath(...parts: readonly string[]): string {
-  const path = parts
-    .flatMap((part) => part.split('/'))
-    .filter((segment) => segment.length > 0)
-    .join('/');
-  return `/${path}`;
 }

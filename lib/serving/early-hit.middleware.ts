@@ -2,6 +2,8 @@ import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { parse } from 'node:querystring';
 import { PrecomputeRegistry } from '../discovery/precompute.registry';
+import type { PrecomputedHandler } from '../discovery/precomputed-handler';
+import type { CacheEntry } from '../storage/cache-entry';
 import type { RawParams } from '../keys/cache-key';
 import { RefreshScheduler } from '../freshness/refresh.scheduler';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
@@ -11,7 +13,7 @@ import { CachedResponses } from './cached-responses';
 interface EarlyAnswer {
   readonly status: number;
   readonly headers: ReadonlyArray<[string, string]>;
-  /** Undefined for a 304 or a HEAD request. */
+  /** Undefined for a 304. */
   readonly body?: Buffer;
 }
 
@@ -27,9 +29,11 @@ interface FastifyReplyLike {
  * `earlyHits: true`: answers cache hits before Nest's router, guards and
  * interceptors run (Express: as middleware; Fastify: as an onRequest hook).
  * Only for handlers that have none of those to apply (no guards, no
- * interceptors but serializers, no host or versioning): the answer is the one
- * the interceptor would send, with `@HttpCode()`, `@Header()`, ETag and
- * Cache-Control. Everything else, misses included, goes on to Nest as usual.
+ * interceptors but serializers, no host, no custom versioning), and only at a
+ * URL (and version) that Nest routes to that handler and to no other route
+ * (see EarlyRouteMatcher): the answer is the one the interceptor would send,
+ * with `@HttpCode()`, `@Header()`, ETag and Cache-Control. Everything else,
+ * misses and unknown URLs included, goes on to Nest as usual.
  */
 @Injectable()
 export class EarlyHitMiddleware implements NestMiddleware {
@@ -46,40 +50,67 @@ export class EarlyHitMiddleware implements NestMiddleware {
     if (!answer) return next();
     for (const [name, value] of answer.headers) response.setHeader(name, value);
     response.statusCode = answer.status;
-    if (answer.body && !response.hasHeader('content-type')) response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    // For HEAD, Node sends the headers (Content-Length included) and drops the body
     response.end(answer.body);
   }
 
   /** Fastify's onRequest hook: answers with the reply, or lets the request go on. */
-  onRequest(request: { raw: IncomingMessage; query?: unknown }, reply: FastifyReplyLike, done: () => void): void {
+  onRequest(
+    request: { raw: IncomingMessage; query?: unknown; routeOptions?: { url?: string } },
+    reply: FastifyReplyLike,
+    done: () => void,
+  ): void {
+    // Fastify has routed the request already: it must have reached the very route the matcher picked
+    const routed = request.routeOptions?.url;
+    if (routed === undefined) return done();
     // Fastify has parsed the query already (lazily, with its own parser)
-    const answer = this.answer(request.raw.method, request.raw.url, request.raw.headers, request.query as RawParams | undefined);
+    const answer = this.answer(request.raw.method, request.raw.url, request.raw.headers, request.query as RawParams | undefined, routed);
     if (!answer) return done();
     for (const [name, value] of answer.headers) reply.header(name, value);
     reply.code(answer.status);
-    if (answer.body && reply.getHeader('content-type') === undefined) reply.header('Content-Type', 'application/json; charset=utf-8');
     reply.send(answer.body);
   }
 
-  private answer(method: string | undefined, url = '/', requestHeaders: IncomingHttpHeaders, parsedQuery?: RawParams): EarlyAnswer | undefined {
+  private answer(
+    method: string | undefined,
+    url = '/',
+    requestHeaders: IncomingHttpHeaders,
+    parsedQuery?: RawParams,
+    routedPath?: string,
+  ): EarlyAnswer | undefined {
     if (method !== 'GET' && method !== 'HEAD') return undefined;
     const queryStart = url.indexOf('?');
-    const match = this.registry.matchEarly(queryStart < 0 ? url : url.slice(0, queryStart));
-    const early = match?.handler.early;
-    if (!match || !early) return undefined;
+    const match = this.registry.matchEarly(queryStart < 0 ? url : url.slice(0, queryStart), requestHeaders);
+    const handler = match?.target;
+    if (!match || !handler?.early) return undefined;
+    if (routedPath !== undefined && routedPath !== handler.route.template.path) return undefined;
     const query = parsedQuery ?? (queryStart < 0 ? {} : parse(url.slice(queryStart + 1)));
-    const key = match.handler.keys.keyOfRequest(query, match.params);
+    const key = handler.keys.keyOfRequest(query, match.params);
     const entry = key === undefined ? undefined : this.store.get(key);
     // Non-object values (strings, numbers) are sent by each adapter's own rules: leave them to Nest
     if (!entry || typeof entry.value !== 'object' || entry.value === null) return undefined;
-    this.scheduler.noticeHit(match.handler, entry);
-    const { prepared, headers, notModified } = this.responses.hitResponse(match.handler, entry, requestHeaders['if-none-match']);
+    this.scheduler.noticeHit(handler, entry);
+    return this.respond(handler, entry, requestHeaders);
+  }
+
+  /**
+   * The whole answer of a hit: status, headers and body, the same for GET and
+   * HEAD (the server drops a HEAD's body, keeping its Content-Length and Content-Type).
+   */
+  private respond(handler: PrecomputedHandler, entry: CacheEntry, requestHeaders: IncomingHttpHeaders): EarlyAnswer {
+    const early = handler.early as NonNullable<PrecomputedHandler['early']>;
+    const { prepared, headers, notModified } = this.responses.hitResponse(handler, entry, requestHeaders['if-none-match']);
     const all = [...early.headers, ...headers];
     if (notModified) return { status: 304, headers: all };
+    const hasType = all.some(([name]) => name.toLowerCase() === 'content-type');
     return {
       status: early.status,
-      headers: [...all, ['Content-Length', String(prepared.bodyBytes.length)]],
-      ...(method === 'HEAD' ? {} : { body: prepared.bodyBytes }),
+      headers: [
+        ...all,
+        ...(hasType ? [] : [['Content-Type', 'application/json; charset=utf-8'] as [string, string]]),
+        ['Content-Length', String(prepared.bodyBytes.length)],
+      ],
+      body: prepared.bodyBytes,
     };
   }
 }

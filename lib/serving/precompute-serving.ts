@@ -31,8 +31,8 @@ export class PrecomputeServing {
   ) {}
 
   /** The `@Precomputed()` handler a request is routed to, if it is one. */
-  handlerOf(controller: Type, handler: Function): PrecomputedHandler | undefined {
-    return this.registry.find(controller, handler);
+  handlerOf(controller: Type, handler: Function, request?: unknown): PrecomputedHandler | undefined {
+    return this.registry.find(controller, handler, request);
   }
 
   /** What the store holds for `key`; a store that fails to answer is logged and counts as `failed`. */

@@ -56,7 +56,10 @@ export class PrecomputeInterceptor implements NestInterceptor, OnModuleInit {
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const handler = context.getType() === 'http' ? this.serving.handlerOf(context.getClass<Type>(), context.getHandler()) : undefined;
+    const handler =
+      context.getType() === 'http'
+        ? this.serving.handlerOf(context.getClass<Type>(), context.getHandler(), context.switchToHttp().getRequest())
+        : undefined;
     if (!handler) return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequestLike>();

@@ -1,0 +1,62 @@
+import { describe, expect, it } from '@jest/globals';
+import { VERSION_NEUTRAL } from '@nestjs/common';
+import { EarlyRouteMatcher, type RouteCandidate } from './early-route-matcher';
+import { PathTemplate } from './path-template';
+import type { RouteVersion, VersionSelector } from './route-version';
+
+const route = (path: string, target?: string, version?: RouteVersion, unconstrained = version === undefined): RouteCandidate<string> => ({
+  template: new PathTemplate(path),
+  version,
+  unconstrained,
+  ...(target === undefined ? {} : { target }),
+});
+const HEADER: VersionSelector = { type: 'header', header: 'X-API-Version' };
+const PATH: VersionSelector = { type: 'path' };
+
+describe('EarlyRouteMatcher', () => {
+  it('answers a canonical URL of a precomputed route that no other route can take', () => {
+    const matcher = new EarlyRouteMatcher([route('/api/admin/payroll', 'admin'), route('/api/hr/payroll', 'hr')], PATH);
+    expect(matcher.match('/api/admin/payroll', {})).toEqual({ target: 'admin', params: {} });
+    expect(matcher.match('/api/hr/payroll', {})).toEqual({ target: 'hr', params: {} });
+    expect(matcher.match('/payroll', {})).toBeUndefined();
+    expect(matcher.match('/api/payroll', {})).toBeUndefined();
+    expect(matcher.match('/api/admin/payroll/', {})).toBeUndefined();
+  });
+
+  it('leaves a URL to Nest when another route might take it (order, specificity, wildcards)', () => {
+    const shadowed = new EarlyRouteMatcher([route('/items/:id'), route('/items/special', 'special')], PATH);
+    expect(shadowed.match('/items/special', {})).toBeUndefined();
+    const param = new EarlyRouteMatcher([route('/items/:id', 'item'), route('/items/special')], PATH);
+    expect(param.match('/items/special', {})).toBeUndefined();
+    expect(param.match('/items/42', {})).toEqual({ target: 'item', params: { id: '42' } });
+    const wildcard = new EarlyRouteMatcher([route('/items/:id', 'item'), route('/items/*rest')], PATH);
+    expect(wildcard.match('/items/42', {})).toBeUndefined();
+  });
+
+  it('serves a header version only to requests of exactly that version, with no unconstrained rival', () => {
+    const matcher = new EarlyRouteMatcher([route('/report', 'v1', '1'), route('/report', 'v2', '2')], HEADER);
+    expect(matcher.match('/report', { 'x-api-version': '1' })?.target).toBe('v1');
+    expect(matcher.match('/report', { 'x-api-version': '2' })?.target).toBe('v2');
+    expect(matcher.match('/report', { 'x-api-version': '3' })).toBeUndefined();
+    expect(matcher.match('/report', {})).toBeUndefined();
+    const withNeutral = new EarlyRouteMatcher([route('/report', 'v1', '1'), route('/report', 'any', VERSION_NEUTRAL, true)], HEADER);
+    expect(withNeutral.match('/report', { 'x-api-version': '1' })).toBeUndefined();
+    expect(withNeutral.match('/report', {})?.target).toBe('any');
+  });
+
+  it('serves a rival that the version selects only at its own canonical URL, with its own params', () => {
+    const matcher = new EarlyRouteMatcher([route('/report', 'static', '1'), route('/:name', 'named', '2')], HEADER);
+    expect(matcher.match('/report', { 'x-api-version': '2' })).toEqual({ target: 'named', params: { name: 'report' } });
+    expect(matcher.match('/report', { 'x-api-version': '1' })).toEqual({ target: 'static', params: {} });
+    const loose = new EarlyRouteMatcher([route('/report', 'static', '1'), route('/REPORT', 'upper', '2')], HEADER);
+    expect(loose.match('/report', { 'x-api-version': '2' })).toBeUndefined();
+  });
+
+  it('reads media-type versions, and never decides custom versioning', () => {
+    const media = new EarlyRouteMatcher([route('/report', 'v2', '2')], { type: 'media-type', key: 'v=' });
+    expect(media.match('/report', { accept: 'text/html, application/json;v=2' })?.target).toBe('v2');
+    expect(media.match('/report', { accept: 'application/json' })).toBeUndefined();
+    const custom = new EarlyRouteMatcher([route('/report', 'v2', '2')], { type: 'custom', extract: () => '2' });
+    expect(custom.match('/report', {})).toBeUndefined();
+  });
+});

@@ -1,0 +1,22 @@
+import { describe, expect, it } from '@jest/globals';
+import { compileIgnoredQueryParams, ignorePatternProblem } from './query-ignore';
+
+describe('ignoreQueryParams patterns', () => {
+  it('match names exactly, and * as any text', () => {
+    const ignored = compileIgnoredQueryParams(['utm_*', '_', 'a.b']);
+    expect(['utm_source', 'utm_', '_', 'a.b'].map(ignored)).toEqual([true, true, true, true]);
+    expect(['utm', 'xutm_source', '__', 'aXb', 'region'].map(ignored)).toEqual([false, false, false, false, false]);
+  });
+
+  it('ignore nothing by default', () => {
+    expect(compileIgnoredQueryParams(undefined)('utm_source')).toBe(false);
+    expect(compileIgnoredQueryParams([])('_')).toBe(false);
+  });
+
+  it('refuse patterns that are empty or would ignore every key', () => {
+    expect(ignorePatternProblem('')).toContain('non-empty');
+    expect(ignorePatternProblem('**')).toContain('every query key');
+    expect(ignorePatternProblem(3)).toContain('non-empty string');
+    expect(ignorePatternProblem('utm_*')).toBeUndefined();
+  });
+});
