@@ -62,4 +62,23 @@ export const messages = {
     '(or forRootAsync) to the imports of your root module; it is global, so feature modules need nothing more.',
   runFailed: (failed: number, lines: string) =>
     `nestjs-precompute: ${failed} combination${failed === 1 ? '' : 's'} failed and failOnError is set:\n${lines}`,
+
+  // Data domains (issue 16): domain functions, combinations, integer ranges
+  domainFunctionFailed: (handler: string, where: string, what: string) =>
+    `${handler}: ${where} ${what}. This run of ${handler} failed: nothing new is computed for it, and the ` +
+    'entries already cached for it are still served. Fix the function or the data it reads; it runs again at ' +
+    'the next start or refresh.',
+  valuesRefused: (handler: string, name: string, origin: string, values: string, rule: string) =>
+    `${handler}: ${origin} gives parameter "${name}" the value(s) ${values}, which ${rule} refuses ` +
+    '(they would fail when computed). Remove them, or change the enum, validators or pipe.',
+  combinationsRefused: (handler: string, invalid: number, total: number, lines: string) =>
+    `${handler}: ${invalid} of the ${total} combinations from @Precomputed({ combinations }) are invalid, so ` +
+    `the list is refused:\n${lines}\nEach object must name only parameters of the handler, give every route ` +
+    'param, and give values its enums, validators and pipes accept. The entries already cached are still served.',
+  paramsWithCombinations: (handler: string) =>
+    `${handler}: @Precomputed() has both params and combinations. Use combinations alone (each object names ` +
+    'every parameter of one combination), or params alone.',
+  tooManyListed: (handler: string, count: number, max: number) =>
+    `${handler}: @Precomputed({ combinations }) returned ${count.toLocaleString('en-US')} combinations, more than ` +
+    `maxCombinations (${max.toLocaleString('en-US')}). Return fewer, or raise maxCombinations in PrecomputeModule.forRoot().`,
 };

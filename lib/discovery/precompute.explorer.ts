@@ -9,9 +9,9 @@ import {
 } from '@nestjs/common';
 import { ApplicationConfig, DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import type { ClassValidatorLike } from '../domains/dto-domains';
-import { resolveDomains } from '../domains/parameter-domains';
-import { CacheKeyBuilder, joinRoutePath } from '../keys/cache-key';
-import { assertWithinLimit, countCombinations } from '../plan/combinations';
+import { joinRoutePath } from '../keys/cache-key';
+import { resolveHandlerDomains } from '../plan/resolve-handler-domains';
+import { PrecomputeLogger } from '../precompute.logger';
 import { messages } from '../precompute.messages';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { PrecomputeInterceptor } from '../serving/precompute.interceptor';
@@ -45,6 +45,7 @@ export class PrecomputeExplorer {
     private readonly config: ApplicationConfig,
     private readonly moduleRef: ModuleRef,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
+    private readonly logger: PrecomputeLogger,
   ) {}
 
   async explore(): Promise<PrecomputedHandler[]> {
@@ -86,20 +87,13 @@ export class PrecomputeExplorer {
     if (method !== RequestMethod.GET) return messages.notGet(name, RequestMethod[method]);
     const optionProblem = validatePrecomputedOptions(name, options);
     if (optionProblem) return optionProblem;
-    const domains = resolveDomains({
-      handler: name,
-      routeArgs: readRouteArguments(controller, methodName),
-      paramtypes: (Reflect.getMetadata('design:paramtypes', controller.prototype, methodName) as unknown[]) ?? [],
-      explicit: options.params ?? {},
-      classValidator,
-    });
-    if (domains.problems.length) return [...domains.problems];
-    try {
-      assertWithinLimit(name, domains.params, this.options.maxCombinations);
-    } catch (error) {
-      return (error as Error).message;
-    }
     const path = joinRoutePath(this.config.getGlobalPrefix(), readPath(controller), readPath(handler));
+    const domains = await resolveHandlerDomains(
+      { name, controller, methodName, options },
+      { moduleRef: this.moduleRef, route: { method: 'GET', path }, maxCombinations: this.options.maxCombinations, classValidator },
+    );
+    if (domains.problems.length) return [...domains.problems];
+    if (domains.failure) this.logger.error(domains.failure);
     const interceptors = [
       ...this.config.getGlobalInterceptors(),
       ...readInterceptors(controller),
@@ -123,7 +117,7 @@ export class PrecomputeExplorer {
       handler,
       instance,
       options,
-      keys: new CacheKeyBuilder({ method: 'GET', path }, domains.params),
+      keys: domains.keys,
       args: await Promise.all(
         domains.args.map(async (arg) => ({ ...arg, pipes: await this.instances<PipeTransform>(arg.pipes) })),
       ),
@@ -135,7 +129,7 @@ export class PrecomputeExplorer {
       serializers: serializers.reverse(),
       sendsPrebuiltBody,
       early,
-      total: countCombinations(domains.params),
+      total: domains.total,
     };
   }
 

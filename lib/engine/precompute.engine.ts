@@ -206,7 +206,7 @@ export class PrecomputeEngine {
     let jobs = this.plans.get(handler);
     if (!jobs) {
       jobs = [];
-      for (const values of combinations(handler.keys.params)) {
+      for (const values of combinations(handler.keys)) {
         jobs.push({ handler, key: handler.keys.keyOf(values), values });
       }
       this.plans.set(handler, jobs);
