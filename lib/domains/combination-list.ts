@@ -30,22 +30,24 @@ export function resolveCombinationList(source: ParameterSource, rows: readonly R
   const parameters = describeParameters(source);
   const names = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const failures: string[] = [];
-  const assigned = assignLeftovers(handler, parameters, names, (name, known) =>
-    `key "${name}" is not a parameter of the handler (its parameters: ${known.join(', ') || 'none'})`,
-  );
+  // Keys that are no parameter are reported per combination below, so each bad one is named
+  const assigned = assignLeftovers(handler, parameters, names, () => '');
+  const problems = assigned.problems.filter((problem) => problem !== '');
   // With no combinations at all, a DTO-less object simply has no keys today
-  const invalid: string[] = rows.length ? assigned.problems.map((problem) => `  - ${problem}`) : [];
+  const invalid: string[] = rows.length ? problems.map((problem) => `  - ${problem}`) : [];
   const { slots } = assigned;
   const seen = new Set<string>();
   const list: RawValue[][] = [];
   rows.forEach((row, index) => {
     const values = slots.map((slot) => (Object.hasOwn(row, slot.name) ? row[slot.name] : undefined));
-    const reasons = slots.flatMap((slot, i) => {
+    const unknown = Object.keys(row).filter((key) => !slots.some((slot) => slot.name === key));
+    const reasons = unknown.map((key) => `key "${key}" is not a parameter of the handler (its parameters: ${slots.map((slot) => slot.name).join(', ') || 'none'})`);
+    reasons.push(...slots.flatMap((slot, i) => {
       const value = values[i];
       if (slot.source === 'path' && value === undefined) return [`route param "${slot.name}" is missing`];
       if (!allows(slot.rule, value)) return [`${slot.name} = ${describeValues([value])} is refused by ${describeRule(slot.rule!)}`];
       return [];
-    });
+    }));
     if (reasons.length) {
       invalid.push(`  - #${index} ${JSON.stringify(row)}: ${reasons.join('; ')}`);
       return;

@@ -18,8 +18,8 @@ export type DomainFunction = (moduleRef: ModuleRef) => readonly DomainValue[] | 
  */
 export type ParamDomain = ReadonlyArray<DomainValue> | Record<string, string | number> | DomainFunction;
 
-/** One combination of parameter values by name (query keys and route params), as Next.js's `generateStaticParams` returns them. */
-export type ParamCombination = Readonly<Record<string, DomainValue | null>>;
+/** One combination of parameter values by name (query keys and route params), as Next.js's `generateStaticParams` returns them; values are strings, numbers, booleans, or undefined / null for absent. */
+export type ParamCombination = Readonly<Record<string, unknown>>;
 
 /** The exact list of combinations of a handler, read from data (see `PrecomputedOptions.combinations`). */
 export type CombinationsFunction = (
