@@ -81,4 +81,10 @@ export const messages = {
   tooManyListed: (handler: string, count: number, max: number) =>
     `${handler}: @Precomputed({ combinations }) returned ${count.toLocaleString('en-US')} combinations, more than ` +
     `maxCombinations (${max.toLocaleString('en-US')}). Return fewer, or raise maxCombinations in PrecomputeModule.forRoot().`,
+  invalidCron: (where: string, expression: string, detail: string) =>
+    `${where}: "${expression}" is not a valid cron expression (${detail}). Use five fields ` +
+    '(minute hour day-of-month month day-of-week, e.g. "0 2 * * *" for 02:00 every day), six with seconds first, ' +
+    'or an alias such as "@daily".',
+  invalidCronTimeZone: (where: string, timeZone: string) =>
+    `${where}: "${timeZone}" is not a known time zone. Use an IANA name such as "Europe/Paris" or "UTC".`,
 };
