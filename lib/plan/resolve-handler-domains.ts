@@ -66,8 +66,9 @@ export async function resolveHandlerDomains(target: DomainTarget, context: Domai
     classValidator: context.classValidator,
     maxIntegerRange,
   };
-  // Read when a request arrives: the store opens after discovery
-  const isStored = (key: string) => moduleRef.get<PrecomputeStore>(PRECOMPUTE_STORE, { strict: false }).get(key) !== undefined;
+  // Looked up when a request arrives (the store opens after discovery), then kept
+  let store: PrecomputeStore | undefined;
+  const isStored = (key: string) => (store ??= moduleRef.get<PrecomputeStore>(PRECOMPUTE_STORE, { strict: false })).get(key) !== undefined;
   const empty = new PlannedKeys(route, []);
   const refuse = (problems: string[]): ResolvedHandlerDomains => ({ keys: empty, args: [], total: 0, problems });
 
