@@ -3,7 +3,11 @@ import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ValidationPipe, type INestApplication, type Type } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
+import { ModuleRef } from '@nestjs/core';
 import { PrecomputeService } from '../lib';
+import { PrecomputeRegistry } from '../lib/discovery/precompute.registry';
+import { combinations } from '../lib/plan/combinations';
+import { resolveHandlerDomains } from '../lib/plan/resolve-handler-domains';
 import {
   BadPagesController,
   CalendarController,
@@ -102,6 +106,24 @@ describe.each(ADAPTERS)('domains from data (%s)', (adapter: AdapterName) => {
       expect(calls.all()).toEqual(['report 999', 'report 999']);
       const status = open[open.length - 1].get(PrecomputeService).status().find((entry) => entry.handler === 'StoreReportsController.report');
       expect(status?.total).toBe(0);
+    });
+    it('resolveHandlerDomains, the call a refresh makes, reads the data again: new keys and plan, or a failure', async () => {
+      const { app } = await start([StoreReportsController]);
+      const handler = app.get(PrecomputeRegistry).all().find((candidate) => candidate.name === 'StoreReportsController.report');
+      if (!handler) throw new Error('StoreReportsController.report was not discovered');
+      const context = { moduleRef: app.get(ModuleRef), route: handler.keys.route, maxCombinations: 10_000 };
+      stores.stores = [{ id: '102', subregion: Subregion.APAC, revenue: 2 }, { id: '103', subregion: Subregion.EMEA, revenue: 3 }];
+      const grown = await resolveHandlerDomains(handler, context);
+      expect(grown.failure).toBeUndefined();
+      expect([...combinations(grown.keys)].map((values) => grown.keys.keyOf(values))).toEqual(['GET /stores/102/report', 'GET /stores/103/report']);
+      expect(grown.keys.keyOfRequest({}, { store_id: '101' })).toBeUndefined();
+      stores.failure = 'throw';
+      const failed = await resolveHandlerDomains(handler, context);
+      expect(failed.failure).toContain('StoreReportsController.report: the domain function of parameter "store_id"');
+      expect(failed.total).toBe(0);
+      // What is stored stays reachable through the failed keys; nothing else is
+      expect(failed.keys.keyOfRequest({}, { store_id: '101' })).toBe('GET /stores/101/report');
+      expect(failed.keys.keyOfRequest({}, { store_id: '103' })).toBeUndefined();
     });
   });
 
