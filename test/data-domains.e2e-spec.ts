@@ -14,6 +14,7 @@ import {
   calls,
   CmsWebhookController,
   HistoryController,
+  HistoryExplicitController,
   StoreReportsController,
   StoresService,
   Subregion,
@@ -187,6 +188,7 @@ describe.each(ADAPTERS)('domains from data (%s)', (adapter: AdapterName) => {
     it.each([
       ['0..1000 by default', HistoryController, 'HistoryController.get: property "year" (YearQuery.year) has @IsInt() @Min(0) @Max(1000): 1,001 values, more than maxIntegerRange (1,000)'],
       ['1..12 with maxIntegerRange: 5', TightLimitController, 'TightLimitController.get: property "month" (MonthQuery.month) has @IsInt() @Min(1) @Max(12): 12 values, more than maxIntegerRange (5)'],
+      ['an explicit 2000 outside @Min(0) @Max(1000)', HistoryExplicitController, 'HistoryExplicitController.get: @Precomputed({ params: { year } }) gives parameter "year" the value(s) "2000", which @YearQuery.year (allows integers >= 0 and <= 1000) refuses'],
       ['ParseIntPipe with the explicit value "x"', BadPagesController, 'BadPagesController.get: @Precomputed({ params: { page } }) gives parameter "page" the value(s) "x", which ParseIntPipe on @Query(\'page\') (allows integers) refuses'],
     ] as const)('refuses %s with a message', async (_name, controller, message) => {
       await expect(start([controller])).rejects.toThrow(message);

@@ -83,9 +83,14 @@ describe('dtoProperties: integer ranges', () => {
     expect(properties.year.values).toEqual(['2020', '2021', '2022', undefined]);
   });
 
-  it('refuses a range over the limit, and an unbounded one', () => {
+  it('refuses a range over the limit, and an unbounded one, but can still check explicit values against it', () => {
     expect(properties.page.problem).toContain('5,001 values, more than maxIntegerRange (1,000)');
     expect(properties.size.problem).toContain('@IsInt() without both @Min() and @Max()');
+    expect(['0', '5000'].every((raw) => properties.page.accepts?.(raw))).toBe(true);
+    expect(['-1', '5001', '1.5', 'x', undefined].some((raw) => properties.page.accepts?.(raw))).toBe(false);
+    expect(properties.page.allowed).toBe('integers >= 0 and <= 5000');
+    expect(properties.size.accepts?.('123456')).toBe(true);
+    expect(properties.size.allowed).toBe('integers >= 1');
   });
 
   it('an @IsIn list is a domain even when the range around it is too large', () => {

@@ -1,5 +1,5 @@
 import { enumValues, intersect, toRawValues, type RawValue } from './domain-values';
-import { DEFAULT_MAX_INTEGER_RANGE, integerRange } from './integer-range';
+import { DEFAULT_MAX_INTEGER_RANGE, integerRange, isIntegerString } from './integer-range';
 
 /** What class-validator's metadata storage tells about one property. */
 interface ValidationMetadataLike {
@@ -28,6 +28,9 @@ export interface DtoProperty {
   readonly name: string;
   readonly values?: readonly RawValue[];
   readonly problem?: string;
+  /** When the values cannot be listed but can be checked (`@IsInt()`, maybe bounded): the check, and what it allows. */
+  readonly accepts?: (raw: RawValue) => boolean;
+  readonly allowed?: string;
   readonly origin: string;
 }
 
@@ -71,7 +74,7 @@ function describeProperty(dtoName: string, name: string, list: ValidationMetadat
   if (range !== undefined) {
     if ('problem' in range) {
       // An enumerated validator alone still makes a domain; the range then only narrows it
-      if (lists.length === 0) return { name, origin, problem: `(${origin}) ${range.problem}` };
+      if (lists.length === 0) return { name, origin, problem: `(${origin}) ${range.problem}`, ...integerCheck(list, optional) };
     } else {
       lists.push(range.values);
     }
@@ -93,6 +96,17 @@ function describeProperty(dtoName: string, name: string, list: ValidationMetadat
     }
     return integerRange(Math.max(...mins), Math.min(...maxes), maxIntegerRange);
   }
+}
+
+/** What `@IsInt()` with its optional `@Min()`/`@Max()` lets through, for explicit values to be checked against. */
+function integerCheck(list: readonly ValidationMetadataLike[], optional: boolean): Pick<DtoProperty, 'accepts' | 'allowed'> {
+  const min = Math.max(...named(list, 'min').map((metadata) => Number(metadata.constraints?.[0])));
+  const max = Math.min(...named(list, 'max').map((metadata) => Number(metadata.constraints?.[0])));
+  const bounds = [Number.isFinite(min) ? `>= ${min}` : '', Number.isFinite(max) ? `<= ${max}` : ''].filter(Boolean).join(' and ');
+  return {
+    accepts: (raw) => (raw === undefined ? optional : isIntegerString(raw) && Number(raw) >= min && Number(raw) <= max),
+    allowed: `integers${bounds ? ` ${bounds}` : ''}${optional ? ' or absent' : ''}`,
+  };
 }
 
 function named(list: readonly ValidationMetadataLike[], name: string): ValidationMetadataLike[] {

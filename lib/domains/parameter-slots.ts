@@ -100,7 +100,7 @@ export function describeParameters(source: ParameterSource): HandlerParameters {
     for (const property of dtoProperties(metatype as Function, source.classValidator, source.maxIntegerRange)) {
       const rule: ValueRule = property.values
         ? { values: property.values, origin: `@${property.origin}` }
-        : { origin: property.origin, problem: property.problem ?? 'has no domain' };
+        : { origin: `@${property.origin}`, problem: property.problem ?? 'has no domain', accepts: property.accepts, allowed: property.allowed };
       add({ name: property.name, source: kind, rule, subject: `property "${property.name}"` });
     }
   }

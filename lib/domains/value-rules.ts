@@ -12,6 +12,8 @@ import { isIntegerString } from './integer-range';
 export interface ValueRule {
   readonly values?: readonly RawValue[];
   readonly accepts?: (raw: RawValue) => boolean;
+  /** What `accepts` lets through, for messages (e.g. `integers >= 0 and <= 5000`). */
+  readonly allowed?: string;
   /** Where the rule comes from, e.g. `ParseIntPipe on @Query('year')`. */
   readonly origin: string;
   /** Why the values cannot be enumerated, when they cannot. */
@@ -42,6 +44,7 @@ export function ruleFromPipes(pipes: readonly PipeLike[], decorated: string): Va
       const optional = pipe instanceof ParseIntPipe && readParseBoolPipeOptional(pipe);
       return {
         accepts: (raw) => (raw === undefined ? optional : isIntegerString(raw)),
+        allowed: `integers${optional ? ' or absent' : ''}`,
         origin: `ParseIntPipe on ${decorated}`,
         problem: 'has ParseIntPipe, which accepts any integer',
       };
@@ -56,5 +59,5 @@ export function describeRule(rule: ValueRule): string {
     const shown = rule.values.slice(0, 12).map((value) => (value === undefined ? '(absent)' : JSON.stringify(value)));
     return `${rule.origin} (allows ${shown.join(', ')}${rule.values.length > 12 ? `, … ${rule.values.length} in all` : ''})`;
   }
-  return `${rule.origin} (allows integers${rule.accepts?.(undefined) ? ' or absent' : ''})`;
+  return `${rule.origin} (allows ${rule.allowed ?? 'some values only'})`;
 }
