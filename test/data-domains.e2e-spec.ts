@@ -111,13 +111,18 @@ describe.each(ADAPTERS)('domains from data (%s)', (adapter: AdapterName) => {
     it('resolveHandlerDomains, the call a refresh makes, reads the data again: new keys and plan, or a failure', async () => {
       const { app } = await start([StoreReportsController]);
       const handler = app.get(PrecomputeRegistry).all().find((candidate) => candidate.name === 'StoreReportsController.report');
-      if (!handler) throw new Error('StoreReportsController.report was not discovered');
+      const pairs = app.get(PrecomputeRegistry).all().find((candidate) => candidate.name === 'StoreReportsController.bySubregion');
+      if (!handler || !pairs) throw new Error('StoreReportsController was not discovered');
       const context = { moduleRef: app.get(ModuleRef), route: handler.keys.route, maxCombinations: 10_000 };
       stores.stores = [{ id: '102', subregion: Subregion.APAC, revenue: 2 }, { id: '103', subregion: Subregion.EMEA, revenue: 3 }];
       const grown = await resolveHandlerDomains(handler, context);
       expect(grown.failure).toBeUndefined();
       expect([...combinations(grown.keys)].map((values) => grown.keys.keyOf(values))).toEqual(['GET /stores/102/report', 'GET /stores/103/report']);
       expect(grown.keys.keyOfRequest({}, { store_id: '101' })).toBeUndefined();
+      // Without class-validator given, it loads it: the DTO's @IsEnum still checks the pairs
+      stores.extraPairs = [{ subregion: 'MARS', store_id: '7' }];
+      const listed = await resolveHandlerDomains(pairs, { ...context, route: pairs.keys.route });
+      expect(listed.failure).toContain('subregion = "MARS" is refused by @StorePairQuery.subregion');
       stores.failure = 'throw';
       const failed = await resolveHandlerDomains(handler, context);
       expect(failed.failure).toContain('StoreReportsController.report: the domain function of parameter "store_id"');

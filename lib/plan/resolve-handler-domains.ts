@@ -3,6 +3,7 @@ import type { ModuleRef } from '@nestjs/core';
 import { readRouteArguments } from '../discovery/nest-internals';
 import { resolveCombinationList } from '../domains/combination-list';
 import { evaluateCombinations, evaluateParams } from '../domains/domain-functions';
+import { loadClassValidator } from '../domains/class-validator.loader';
 import type { ClassValidatorLike } from '../domains/dto-domains';
 import { DEFAULT_MAX_INTEGER_RANGE } from '../domains/integer-range';
 import { resolveDomains, type ArgumentSpec, type ExplicitDomain } from '../domains/parameter-domains';
@@ -28,7 +29,7 @@ export interface DomainContext {
   readonly moduleRef: ModuleRef;
   readonly route: RouteTemplate;
   readonly maxCombinations: number;
-  /** class-validator, when the app has it (it is an optional peer). */
+  /** class-validator, when the app has it (an optional peer); loaded here when not given. */
   readonly classValidator?: ClassValidatorLike;
 }
 
@@ -63,7 +64,7 @@ export async function resolveHandlerDomains(target: DomainTarget, context: Domai
     handler: name,
     routeArgs: readRouteArguments(target.controller, target.methodName),
     paramtypes: (Reflect.getMetadata('design:paramtypes', target.controller.prototype, target.methodName) as unknown[]) ?? [],
-    classValidator: context.classValidator,
+    classValidator: context.classValidator ?? (await loadClassValidator()),
     maxIntegerRange,
   };
   // Looked up when a request arrives (the store opens after discovery), then kept
