@@ -8,7 +8,7 @@ import type { ClassValidatorLike } from '../domains/dto-domains';
 import { DEFAULT_MAX_INTEGER_RANGE } from '../domains/integer-range';
 import { resolveDomains, type ArgumentSpec, type ExplicitDomain } from '../domains/parameter-domains';
 import type { ParameterSource } from '../domains/parameter-slots';
-import type { PrecomputedOptions } from '../interfaces/precomputed-options.interface';
+import type { CombinationsFunction, PrecomputedOptions } from '../interfaces/precomputed-options.interface';
 import type { RouteTemplate } from '../keys/cache-key';
 import { messages } from '../precompute.messages';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
@@ -58,8 +58,14 @@ export interface ResolvedHandlerDomains {
  */
 export async function resolveHandlerDomains(target: DomainTarget, context: DomainContext): Promise<ResolvedHandlerDomains> {
   const { name, options } = target;
-  const { moduleRef, route } = context;
   const maxIntegerRange = options.maxIntegerRange ?? DEFAULT_MAX_INTEGER_RANGE;
+  if (!Number.isInteger(maxIntegerRange) || maxIntegerRange < 1) {
+    return refuse(context, [messages.invalidPrecomputedOption(name, 'maxIntegerRange', `must be a whole number of at least 1, got ${String(maxIntegerRange)}`)]);
+  }
+  if (options.combinations !== undefined && options.params !== undefined) return refuse(context, [messages.paramsWithCombinations(name)]);
+  if (options.combinations !== undefined && typeof options.combinations !== 'function') {
+    return refuse(context, [messages.invalidPrecomputedOption(name, 'combinations', 'must be a function returning an array of objects')]);
+  }
   const source: ParameterSource = {
     handler: name,
     routeArgs: readRouteArguments(target.controller, target.methodName),
@@ -67,58 +73,64 @@ export async function resolveHandlerDomains(target: DomainTarget, context: Domai
     classValidator: context.classValidator ?? (await loadClassValidator()),
     maxIntegerRange,
   };
-  // Looked up when a request arrives (the store opens after discovery), then kept
-  let store: PrecomputeStore | undefined;
-  const isStored = (key: string) => (store ??= moduleRef.get<PrecomputeStore>(PRECOMPUTE_STORE, { strict: false })).get(key) !== undefined;
-  const empty = new PlannedKeys(route, []);
-  const refuse = (problems: string[]): ResolvedHandlerDomains => ({ keys: empty, args: [], total: 0, problems });
+  return options.combinations ? resolveListed(source, options.combinations, context) : resolveProduct(source, options.params ?? {}, context);
+}
 
-  if (!Number.isInteger(maxIntegerRange) || maxIntegerRange < 1) {
-    return refuse([messages.invalidPrecomputedOption(name, 'maxIntegerRange', `must be a whole number of at least 1, got ${String(maxIntegerRange)}`)]);
+/** `combinations`: the exact list; on failure every parameter is unknown, since the list is what ties their values together. */
+async function resolveListed(source: ParameterSource, list: CombinationsFunction, context: DomainContext): Promise<ResolvedHandlerDomains> {
+  const { handler: name } = source;
+  const evaluated = await evaluateCombinations(name, list, context.moduleRef);
+  const domains = resolveCombinationList(source, 'rows' in evaluated ? evaluated.rows : []);
+  if (domains.problems.length) return refuse(context, [...domains.problems]);
+  const overLimit = domains.list.length > context.maxCombinations ? messages.tooManyListed(name, domains.list.length, context.maxCombinations) : undefined;
+  const failure = ('failure' in evaluated ? evaluated.failure : domains.failures[0]) ?? overLimit;
+  if (failure) {
+    const unknown = domains.params.map((_, i) => i);
+    const params = domains.params.map((param) => ({ ...param, values: [] }));
+    return { keys: new PlannedKeys(context.route, params, { unknown, isStored: storeLookup(context) }), args: domains.args, total: 0, problems: [], failure };
   }
-  if (options.combinations !== undefined) {
-    if (options.params !== undefined) return refuse([messages.paramsWithCombinations(name)]);
-    if (typeof options.combinations !== 'function') {
-      return refuse([messages.invalidPrecomputedOption(name, 'combinations', 'must be a function returning an array of objects')]);
-    }
-    const evaluated = await evaluateCombinations(name, options.combinations, moduleRef);
-    const domains = resolveCombinationList(source, 'rows' in evaluated ? evaluated.rows : []);
-    if (domains.problems.length) return refuse([...domains.problems]);
-    const failure = 'failure' in evaluated ? evaluated.failure : domains.failures[0];
-    const overLimit = domains.list.length > context.maxCombinations ? messages.tooManyListed(name, domains.list.length, context.maxCombinations) : undefined;
-    if (failure ?? overLimit) {
-      // Unknown for now: every parameter, since the list is what ties their values together
-      const unknown = domains.params.map((_, i) => i);
-      const keys = new PlannedKeys(route, domains.params.map((param) => ({ ...param, values: [] })), { unknown, isStored });
-      return { keys, args: domains.args, total: 0, problems: [], failure: failure ?? overLimit };
-    }
-    const keys = new PlannedKeys(route, domains.params, { list: domains.list });
-    return { keys, args: domains.args, total: keys.total, problems: [] };
-  }
+  const keys = new PlannedKeys(context.route, domains.params, { list: domains.list });
+  return { keys, args: domains.args, total: keys.total, problems: [] };
+}
 
-  const evaluated = await evaluateParams(name, options.params ?? {}, moduleRef);
-  let domains = resolveDomains({ ...source, explicit: evaluated.explicit });
-  if (domains.problems.length) return refuse([...domains.problems]);
-  const dynamic = Object.values(evaluated.explicit).some((domain) => domain.dynamic);
+/** `params` and inference: the product of the domains; on failure the values read from data are unknown. */
+async function resolveProduct(
+  source: ParameterSource,
+  params: NonNullable<PrecomputedOptions['params']>,
+  context: DomainContext,
+): Promise<ResolvedHandlerDomains> {
+  const { handler: name } = source;
+  const evaluated = await evaluateParams(name, params, context.moduleRef);
+  const domains = resolveDomains({ ...source, explicit: evaluated.explicit });
+  if (domains.problems.length) return refuse(context, [...domains.problems]);
   let failure = [...evaluated.failures, ...domains.failures].join('\n') || undefined;
   if (!failure) {
     try {
       assertWithinLimit(name, domains.params, context.maxCombinations);
     } catch (error) {
       // Too many values in data fails this run; too many in code is a mistake to fix
-      if (!dynamic) return refuse([(error as Error).message]);
+      if (!Object.values(evaluated.explicit).some((domain) => domain.dynamic)) return refuse(context, [(error as Error).message]);
       failure = (error as Error).message;
     }
   }
-  if (failure) {
-    // Every value read from data is unknown until a run succeeds
-    const explicit = Object.fromEntries(
-      Object.entries(evaluated.explicit).map(([key, domain]): [string, ExplicitDomain] => [key, domain.dynamic ? { ...domain, values: [], unknown: true } : domain]),
-    );
-    domains = resolveDomains({ ...source, explicit });
-    const keys = new PlannedKeys(route, domains.params, { unknown: domains.unknown, isStored });
-    return { keys, args: domains.args, total: 0, problems: [], failure };
+  if (!failure) {
+    const keys = new PlannedKeys(context.route, domains.params);
+    return { keys, args: domains.args, total: keys.total, problems: [] };
   }
-  const keys = new PlannedKeys(route, domains.params);
-  return { keys, args: domains.args, total: keys.total, problems: [] };
+  const explicit = Object.fromEntries(
+    Object.entries(evaluated.explicit).map(([key, domain]): [string, ExplicitDomain] => [key, domain.dynamic ? { ...domain, values: [], unknown: true } : domain]),
+  );
+  const unknown = resolveDomains({ ...source, explicit });
+  const keys = new PlannedKeys(context.route, unknown.params, { unknown: unknown.unknown, isStored: storeLookup(context) });
+  return { keys, args: unknown.args, total: 0, problems: [], failure };
+}
+
+function refuse(context: DomainContext, problems: string[]): ResolvedHandlerDomains {
+  return { keys: new PlannedKeys(context.route, []), args: [], total: 0, problems };
+}
+
+/** Whether the store holds a key: looked up when a request arrives (the store opens after discovery), then kept. */
+function storeLookup(context: DomainContext): (key: string) => boolean {
+  let store: PrecomputeStore | undefined;
+  return (key) => (store ??= context.moduleRef.get<PrecomputeStore>(PRECOMPUTE_STORE, { strict: false })).get(key) !== undefined;
 }
