@@ -5,7 +5,14 @@ export type {
   StartupMode,
 } from './interfaces/precompute-module-options.interface';
 export type { HandlerStatus, PrecomputeSummary } from './interfaces/precompute-status.interface';
-export type { ParamDomain, PrecomputedOptions } from './interfaces/precomputed-options.interface';
+export type {
+  CombinationsFunction,
+  DomainFunction,
+  DomainValue,
+  ParamCombination,
+  ParamDomain,
+  PrecomputedOptions,
+} from './interfaces/precomputed-options.interface';
 export { PrecomputeModule } from './precompute.module';
 export { PrecomputeService, type PrecomputeTarget } from './precompute.service';
 export type { CacheEntry } from './storage/cache-entry';

@@ -81,4 +81,29 @@ export const messages = {
     'Give it a route decorator (@Get()) on a controller, or remove @Precomputed().',
   invalidIgnorePattern: (where: string, problem: string) =>
     `${where}: ignoreQueryParams ${problem}. Give key names, or patterns such as 'utm_*'.`,
+
+  // Data domains (issue 16): domain functions, combinations, integer ranges
+  domainFunctionFailed: (handler: string, where: string, what: string) =>
+    `${handler}: ${where} ${what}. This run of ${handler} failed: nothing new is computed for it, and the ` +
+    'entries already cached for it are still served. Fix the function or the data it reads; it runs again at ' +
+    'the next start or refresh.',
+  valuesRefused: (handler: string, name: string, origin: string, values: string, rule: string) =>
+    `${handler}: ${origin} gives parameter "${name}" the value(s) ${values}, which ${rule} refuses ` +
+    '(they would fail when computed). Remove them, or change the enum, validators or pipe.',
+  combinationsRefused: (handler: string, invalid: number, total: number, lines: string) =>
+    `${handler}: ${invalid} of the ${total} combinations from @Precomputed({ combinations }) are invalid, so ` +
+    `the list is refused:\n${lines}\nEach object must name only parameters of the handler, give every route ` +
+    'param, and give values its enums, validators and pipes accept. The entries already cached are still served.',
+  paramsWithCombinations: (handler: string) =>
+    `${handler}: @Precomputed() has both params and combinations. Use combinations alone (each object names ` +
+    'every parameter of one combination), or params alone.',
+  tooManyListed: (handler: string, count: number, max: number) =>
+    `${handler}: @Precomputed({ combinations }) returned ${count.toLocaleString('en-US')} combinations, more than ` +
+    `maxCombinations (${max.toLocaleString('en-US')}). Return fewer, or raise maxCombinations in PrecomputeModule.forRoot().`,
+  invalidCron: (where: string, expression: string, detail: string) =>
+    `${where}: "${expression}" is not a valid cron expression (${detail}). Use five fields ` +
+    '(minute hour day-of-month month day-of-week, e.g. "0 2 * * *" for 02:00 every day), six with seconds first, ' +
+    'or an alias such as "@daily".',
+  invalidCronTimeZone: (where: string, timeZone: string) =>
+    `${where}: "${timeZone}" is not a known time zone. Use an IANA name such as "Europe/Paris" or "UTC".`,
 };

@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { PrecomputeModule } from '../lib';
 import { InventoryModule } from './inventory/inventory.module';
 import { SalesModule } from './sales/sales.module';
+import { StoresModule } from './stores/stores.module';
 
 @Module({
   imports: [
@@ -12,6 +13,7 @@ import { SalesModule } from './sales/sales.module';
     }),
     SalesModule,
     InventoryModule,
+    StoresModule,
   ],
   providers: [
     { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidNonWhitelisted: true, whitelist: true }) },

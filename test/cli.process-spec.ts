@@ -67,14 +67,19 @@ describe('the nestjs-precompute CLI', () => {
     const sampleModule = resolve('.build/sample/app.module.js');
     const built = cli(['build', '--module', sampleModule, '--cache-file', sampleFile], env);
     expect(built.code).toBe(0);
-    expect(built.out).toContain('0 cached, 42 computed, 0 failed');
+    // 15 sales + 27 inventory + 20 stores (4 from a domain function, 4 from combinations, 12 from an integer range)
+    expect(built.out).toContain('0 cached, 62 computed, 0 failed');
     const text = readFileSync(sampleFile, 'utf8');
-    expect(Object.keys(JSON.parse(text).entries)).toHaveLength(42);
+    expect(Object.keys(JSON.parse(text).entries)).toHaveLength(62);
     // The global ClassSerializerInterceptor applies in the CLI's application context too
     expect(text).not.toContain('queryCost');
     const verified = cli(['verify', '--module', sampleModule, '--cache-file', sampleFile], env);
     expect(verified.code).toBe(0);
     expect(verified.out).toContain('SalesController.getSalesReport: 15 combinations, 0 missing, 0 stale');
     expect(verified.out).toContain('InventoryController.stock: 27 combinations, 0 missing, 0 stale');
+    // The CLI boots the app, so data domains are read by the same functions
+    expect(verified.out).toContain('StoresController.summary: 4 combinations, 0 missing, 0 stale');
+    expect(verified.out).toContain('StoresController.bySubregion: 4 combinations, 0 missing, 0 stale');
+    expect(verified.out).toContain('StoresController.monthlyTarget: 12 combinations, 0 missing, 0 stale');
   });
 });

@@ -1,8 +1,7 @@
-import type { ParameterSpec } from '../domains/domain-values';
-import { CacheKeyBuilder } from '../keys/cache-key';
 import { PathTemplate } from '../keys/path-template';
 import type { IgnoredQueryParam } from '../keys/query-ignore';
 import { versionLabel, type VersionSelector } from '../keys/route-version';
+import type { PlannedKeys } from '../plan/planned-keys';
 import type { NestRoute } from './nest-routes';
 import type { PrecomputedHandler } from './precomputed-handler';
 
@@ -14,7 +13,8 @@ export interface HandlerRouteInput {
   readonly selector: VersionSelector;
   readonly host: unknown;
   readonly early: PrecomputedHandler['early'];
-  readonly params: readonly ParameterSpec[];
+  /** The handler's domains and plan, built for its first route; each route gets its own copy. */
+  readonly plan: PlannedKeys;
   readonly ignored: IgnoredQueryParam;
 }
 
@@ -35,7 +35,7 @@ export function perRoute(
     return {
       ...common,
       name: routes.length === 1 ? name : `${name} (GET ${route.path}${label})`,
-      keys: new CacheKeyBuilder({ method: 'GET', path: route.path, label }, input.params, input.ignored),
+      keys: input.plan.atRoute({ method: 'GET', path: route.path, label }, input.ignored),
       route: { template, version: route.version, unconstrained: route.unconstrained },
       early: early && template.simple ? early : undefined,
     };

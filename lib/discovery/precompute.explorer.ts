@@ -9,12 +9,11 @@ import {
 } from '@nestjs/common';
 import { ApplicationConfig, DiscoveryService, MetadataScanner, ModuleRef, ModulesContainer } from '@nestjs/core';
 import type { ClassValidatorLike } from '../domains/dto-domains';
-import { resolveDomains } from '../domains/parameter-domains';
 import { PathTemplate } from '../keys/path-template';
 import { compileIgnoredQueryParams } from '../keys/query-ignore';
 import { versionSelectorOf, type VersionSelector } from '../keys/route-version';
 import { PrecomputeLogger } from '../precompute.logger';
-import { assertWithinLimit, countCombinations } from '../plan/combinations';
+import { resolveHandlerDomains } from '../plan/resolve-handler-domains';
 import { messages } from '../precompute.messages';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { PrecomputeInterceptor } from '../serving/precompute.interceptor';
@@ -127,19 +126,12 @@ export class PrecomputeExplorer {
     if (method !== RequestMethod.GET) return messages.notGet(name, RequestMethod[method]);
     const optionProblem = precomputedOptionsProblem(name, options);
     if (optionProblem) return optionProblem;
-    const domains = resolveDomains({
-      handler: name,
-      routeArgs: readRouteArguments(controller, methodName),
-      paramtypes: (Reflect.getMetadata('design:paramtypes', controller.prototype, methodName) as unknown[]) ?? [],
-      explicit: options.params ?? {},
-      classValidator,
-    });
+    const domains = await resolveHandlerDomains(
+      { name, controller, methodName, options },
+      { moduleRef: this.moduleRef, route: { method: 'GET', path: routes[0].path }, maxCombinations: this.options.maxCombinations, classValidator },
+    );
     if (domains.problems.length) return [...domains.problems];
-    try {
-      assertWithinLimit(name, domains.params, this.options.maxCombinations);
-    } catch (error) {
-      return (error as Error).message;
-    }
+    if (domains.failure) this.logger.error(domains.failure);
     const interceptors = [
       ...this.config.getGlobalInterceptors(),
       ...readInterceptors(controller),
@@ -174,10 +166,10 @@ export class PrecomputeExplorer {
       pipes: await this.instances<PipeTransform>(levelPipes),
       serializers: serializers.reverse(),
       sendsPrebuiltBody,
-      total: countCombinations(domains.params),
+      total: domains.total,
     };
     const ignored = compileIgnoredQueryParams([...(this.options.ignoreQueryParams ?? []), ...(options.ignoreQueryParams ?? [])]);
-    return perRoute(common, { name, routes, selector, host, early, params: domains.params, ignored });
+    return perRoute(common, { name, routes, selector, host, early, plan: domains.keys, ignored });
   }
 
   /** Pipe and interceptor classes in metadata become the instances Nest made for them. */

@@ -24,7 +24,7 @@ export class HandlerPlans {
     let plan = this.plans.get(handler);
     if (!plan) {
       const built: Combination[] = [];
-      for (const values of combinations(handler.keys.params)) built.push({ handler, key: handler.keys.keyOf(values), values });
+      for (const values of combinations(handler.keys)) built.push({ handler, key: handler.keys.keyOf(values), values });
       plan = built;
       this.plans.set(handler, plan);
     }

@@ -6,8 +6,23 @@ export function countCombinations(params: readonly ParameterSpec[]): number {
   return params.reduce((product, param) => product * param.values.length, 1);
 }
 
-/** Every combination, the last parameter varying fastest. */
-export function* combinations(params: readonly ParameterSpec[]): Generator<RawValue[]> {
+/** What a plan is made from: domains per parameter, and maybe an exact list of combinations. */
+export interface CombinationSource {
+  readonly params: readonly ParameterSpec[];
+  /** The exact combinations, when they are not every product of the domains (`PlannedKeys`). */
+  planned?(): Iterable<readonly RawValue[]>;
+}
+
+/**
+ * Every combination of a handler: its exact list when it has one, else the
+ * product of its domains, the last parameter varying fastest.
+ */
+export function* combinations(source: readonly ParameterSpec[] | CombinationSource): Generator<RawValue[]> {
+  if ('params' in source && source.planned) {
+    for (const values of source.planned()) yield [...values];
+    return;
+  }
+  const params = 'params' in source ? source.params : source;
   const total = countCombinations(params);
   for (let n = 0; n < total; n++) {
     const values: RawValue[] = new Array(params.length);

@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals';
+import { CronSchedule } from './cron-schedule';
+
+describe('CronSchedule', () => {
+  it('gives the next run strictly after a time', () => {
+    const nightly = new CronSchedule('0 2 * * *', 'UTC');
+    expect(nightly.next(new Date('2026-01-01T01:59:59Z')).toISOString()).toBe('2026-01-01T02:00:00.000Z');
+    expect(nightly.next(new Date('2026-01-01T02:00:00Z')).toISOString()).toBe('2026-01-02T02:00:00.000Z');
+    expect(nightly.delayFrom(new Date('2026-01-01T01:00:00Z'))).toBe(3_600_000);
+  });
+
+  it('honours the time zone, across daylight saving changes', () => {
+    const paris = new CronSchedule('0 2 * * *', 'Europe/Paris');
+    // Winter: 02:00 in Paris is 01:00 UTC
+    expect(paris.next(new Date('2026-01-10T00:00:00Z')).toISOString()).toBe('2026-01-10T01:00:00.000Z');
+    // Summer: 02:00 in Paris is 00:00 UTC
+    expect(paris.next(new Date('2026-07-10T01:00:00Z')).toISOString()).toBe('2026-07-11T00:00:00.000Z');
+    // 29 March 2026: 02:00 does not exist in Paris (clocks jump to 03:00); the run is not skipped
+    const spring = paris.next(new Date('2026-03-28T23:30:00Z'));
+    expect(spring.getTime()).toBeGreaterThan(new Date('2026-03-28T23:30:00Z').getTime());
+    expect(spring.getTime()).toBeLessThan(new Date('2026-03-30T00:00:00Z').getTime());
+  });
+
+  it('accepts seconds and aliases, as @nestjs/schedule does', () => {
+    expect(new CronSchedule('*/10 * * * * *').next(new Date('2026-01-01T00:00:05Z')).toISOString()).toBe('2026-01-01T00:00:10.000Z');
+    expect(new CronSchedule('@daily', 'UTC').next(new Date('2026-01-01T12:00:00Z')).toISOString()).toBe('2026-01-02T00:00:00.000Z');
+  });
+
+  it('refuses invalid expressions and zones with a message saying where and how to fix it', () => {
+    expect(() => new CronSchedule('61 * * * *', undefined, 'SalesController.get: @Precomputed({ refreshCron })')).toThrow(
+      'SalesController.get: @Precomputed({ refreshCron }): "61 * * * *" is not a valid cron expression (Field value (61) is out of range). Use five fields',
+    );
+    expect(() => new CronSchedule('every night')).toThrow('refreshCron: "every night" is not a valid cron expression');
+    expect(() => new CronSchedule('')).toThrow('is not a valid cron expression (it is empty)');
+    expect(() => new CronSchedule('0 2 * * *', 'Mars/Base')).toThrow('refreshCron: "Mars/Base" is not a known time zone');
+  });
+});
