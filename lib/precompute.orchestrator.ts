@@ -57,8 +57,10 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
         this.resolveReady(this.summaryWithoutRun(handlers));
         return;
       }
-      const run = this.store
-        .exclusive(() => this.engine.run(handlers, (handler) => this.startupJobs(handler)))
+      // The engine claims each combination; the run ends by making its results final (store engineer's stopgap)
+      const run = this.engine
+        .run(handlers, (handler) => this.startupJobs(handler))
+        .finally(() => this.store.flush())
         .then((summary) => this.finish(summary))
         .then((summary) => {
           // Stale and outdated entries are refreshed after startup, never delaying it

@@ -200,7 +200,7 @@ export class RedisStore implements PrecomputeStore {
   }
 
   /** Writes what is pending; on failure it stays pending until Redis is back. */
-  private async flush(): Promise<void> {
+  async flush(): Promise<void> {
     if (!this.available || this.pending.size === 0) return;
     const batch = [...this.pending];
     this.pending.clear();
