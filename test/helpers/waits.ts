@@ -1,0 +1,18 @@
+/** Well under jest's 60 s: a failed wait says what it waited for within seconds. */
+export const DEFAULT_WAIT_MS = 20_000;
+
+/** The last lines seen, for the message of a wait that failed. */
+export function lastLines(lines: readonly string[], count = 15): string {
+  return lines.slice(-count).map((line) => `  | ${line}`).join('\n') || '  (no lines)';
+}
+
+/** Polls `check` every `intervalMs` until it returns a value; rejects after `timeoutMs` saying what it waited for. */
+export async function waitUntil<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = DEFAULT_WAIT_MS, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
