@@ -45,17 +45,26 @@ export class WriteRetry {
     private readonly retry: () => void,
   ) {}
 
+  /** Reports a failed write; schedules one retry (failures meanwhile, e.g. of each result of a run, join it). */
   failed(error: Error): void {
     const code = (error as NodeJS.ErrnoException).code;
     const failure = code ?? error.message;
-    this.delayMs = nextRetryDelay(this.delayMs);
     if (this.lastFailure !== failure) {
       this.log.error(messages.cacheFileWriteFailed(this.file, error.message, writeAdvice(code), MAX_RETRY_DELAY_MS / 1000));
     }
     this.lastFailure = failure;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(this.retry, this.delayMs);
+    if (this.timer) return;
+    this.delayMs = nextRetryDelay(this.delayMs);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.retry();
+    }, this.delayMs);
     this.timer.unref();
+  }
+
+  /** The delay of the retry scheduled now, if any. */
+  get scheduledDelayMs(): number | undefined {
+    return this.timer ? this.delayMs : undefined;
   }
 
   succeeded(): void {
@@ -63,6 +72,7 @@ export class WriteRetry {
     this.lastFailure = undefined;
     this.delayMs = undefined;
     clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   /** Whether the last write failed (results wait in memory). */
@@ -72,5 +82,6 @@ export class WriteRetry {
 
   stop(): void {
     clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }
