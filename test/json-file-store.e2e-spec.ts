@@ -3,8 +3,8 @@
  * each operation is what a process killed at that moment leaves behind.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync, renameSync, statSync, watch, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, watch, writeFileSync } from 'node:fs';
 import { JsonFileStore } from '../lib';
 import { createEntry } from '../lib/storage/cache-entry';
 import { formatCacheFile } from '../lib/storage/json-file/cache-file-format';
@@ -231,4 +231,65 @@ describe('an editor-style save landing while a 50 MB file is compacted', () => {
       }
     }
   }, 300_000);
+});
+
+describe('claim() and flush()', () => {
+  // Two store instances stand for two processes: each has its own hold on the file lock
+  it('one process claims while the other is told to wait, then sees what the first stored', async () => {
+    const file = dir.file('claims.json');
+    const first = await openStore(file);
+    const second = await openStore(file);
+    const claim = await first.claim('k1');
+    expect(claim).toBeDefined();
+    // Re-entrant for the holder, refused to the other
+    const another = await first.claim('k2');
+    expect(another).toBeDefined();
+    await expect(second.claim('k1')).resolves.toBeUndefined();
+    await first.put([createEntry('k1', 'from the first')]);
+    await claim?.release();
+    await another?.release();
+    await first.flush();
+    // The lock is free after flush(); the claim picks up what the first stored
+    const later = await waitUntil(() => second.claim('k1'), 'the second store to get a claim');
+    expect(second.get('k1')?.value).toBe('from the first');
+    await later.release();
+    await second.flush();
+    await first.close();
+    await second.close();
+  });
+
+  it('a refused claim is remembered for a moment, so many deferred keys do not each hit the disk', async () => {
+    const file = dir.file('claims-cached.json');
+    const holder = await openStore(file);
+    const waiter = await openStore(file);
+    const held = await holder.claim('a');
+    await expect(waiter.claim('a')).resolves.toBeUndefined();
+    const refusedAt = Date.now();
+    await held?.release();
+    await holder.flush();
+    // Free now, but the answer of a moment ago (200 ms) still stands; a machine too slow to ask within it proves nothing
+    if (Date.now() - refusedAt < 150) await expect(waiter.claim('b')).resolves.toBeUndefined();
+    const claim = await waitUntil(() => waiter.claim('b'), 'the cached refusal to expire');
+    await claim.release();
+    await waiter.close();
+    await holder.close();
+  });
+
+  it('when the directory cannot be locked, returns a claim all the same (compute and serve from memory)', async () => {
+    const readOnly = dir.file('ro-claims');
+    mkdirSync(readOnly);
+    execFileSync('mount', ['--bind', readOnly, readOnly]);
+    execFileSync('mount', ['-o', 'remount,bind,ro', readOnly]);
+    try {
+      const logger = new MemoryLogger();
+      const store = await openStore(`${readOnly}/cache.json`, logger);
+      const claim = await store.claim('k');
+      expect(claim).toBeDefined();
+      expect(logger.lines.join('\n')).toContain('Cannot lock');
+      await claim?.release();
+      await store.close();
+    } finally {
+      execFileSync('umount', [readOnly]);
+    }
+  });
 });
