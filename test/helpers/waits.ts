@@ -1,5 +1,8 @@
-/** Well under jest's 60 s: a failed wait says what it waited for within seconds. */
-export const DEFAULT_WAIT_MS = 20_000;
+/**
+ * Under jest's 60 s, so a failed wait says what it waited for instead of a bare
+ * jest timeout; generous, because eight test runs may share two cores.
+ */
+export const DEFAULT_WAIT_MS = 40_000;
 
 /** The last lines seen, for the message of a wait that failed. */
 export function lastLines(lines: readonly string[], count = 15): string {

@@ -20,6 +20,7 @@ import { mergeDiskChange, replayJournal } from './entry-merge';
 import { FileLock } from './file-lock';
 import { Journal } from './journal';
 import { JournaledWriter } from './journaled-writer';
+import { LockClaims } from './lock-claims';
 import { WriteRetry } from './write-retry';
 
 export interface JsonFileStoreOptions {
@@ -31,10 +32,6 @@ export interface JsonFileStoreOptions {
   readonly lockStaleMs?: number;
 }
 
-/** How long "another process holds the lock" is believed before asking the disk again. */
-const BUSY_ANSWER_MS = 200;
-/** The lock is kept this long after the last claim is released, so back-to-back claims do not retake it. */
-const IDLE_RELEASE_MS = 300;
 /** Edits landing during each of this many compaction attempts in a row: give up until the retry. */
 const MAX_COMPACTION_ATTEMPTS = 10;
 
@@ -61,12 +58,7 @@ export class JsonFileStore implements PrecomputeStore {
   private readonly listeners: Array<(keys: readonly string[]) => void> = [];
   private cannotLockLogged = false;
   private copyLogged = false;
-  // Claims: one hold on the lock while any claim of this process is outstanding
-  private hold?: Promise<boolean>;
-  private lockHeld = false;
-  private claims = 0;
-  private busyUntil = 0;
-  private idleTimer?: NodeJS.Timeout;
+  private claims!: LockClaims;
 
   constructor(private readonly options: JsonFileStoreOptions) {
     this.path = resolve(options.file);
@@ -95,6 +87,12 @@ export class JsonFileStore implements PrecomputeStore {
       () => this.logger.log(`Waiting for another process that is computing into ${this.describe()}`),
       (error) => this.logger.error(`Lost the lock on ${this.describe()}: ${error.message}`),
     );
+    this.claims = new LockClaims(this.lock, {
+      acquired: () =>
+        this.writer.run(() => this.load(false)).catch((error: Error) => this.logger.error(`Reloading ${this.describe()} failed: ${error.message}`)),
+      unlockable: (error) => this.cannotLock(error),
+      released: () => this.unlock(),
+    });
     this.retry = new WriteRetry(this.describe(), this.logger, () => void this.writer.compact());
     await prepareDirectory(this.path, this.describe());
     const leftovers = await finishInterruptedWrites(this.path, (text) => parses(text, this.path));
@@ -130,34 +128,14 @@ export class JsonFileStore implements PrecomputeStore {
     return this.writer.record(removed.map((key) => ({ op: 'delete', key, at })));
   }
 
-  async claim(_key: string): Promise<Claim | undefined> {
-    if (!this.hold) {
-      if (Date.now() < this.busyUntil) return undefined;
-      this.hold = this.takeHold();
-    }
-    const hold = this.hold;
-    this.claims++;
-    clearTimeout(this.idleTimer);
-    if (!(await hold)) {
-      this.claims--;
-      if (this.hold === hold) this.hold = undefined;
-      return undefined;
-    }
-    let released = false;
-    return {
-      release: async () => {
-        if (released) return;
-        released = true;
-        if (--this.claims > 0) return;
-        this.idleTimer = setTimeout(() => void this.dropHold(), IDLE_RELEASE_MS);
-        this.idleTimer.unref();
-      },
-    };
+  /** The file lock is the claim on every key (see LockClaims); the caller re-checks `get(key)` after it. */
+  claim(_key: string): Promise<Claim | undefined> {
+    return this.claims.claim();
   }
 
   async flush(): Promise<void> {
     await this.writer.compact();
-    await this.dropHold();
+    await this.claims.drop();
   }
 
   async close(): Promise<void> {
@@ -165,35 +143,7 @@ export class JsonFileStore implements PrecomputeStore {
     this.retry?.stop();
     await this.writer.compact();
     this.retry?.stop();
-    this.claims = 0;
-    await this.dropHold();
-  }
-
-  /** True when this process holds the lock, or cannot lock at all (it then computes from memory); false when another process holds it. */
-  private async takeHold(): Promise<boolean> {
-    try {
-      if (await this.lock.tryAcquire()) {
-        this.lockHeld = true;
-        this.cannotLockLogged = false;
-        // What other processes stored while they held it: the caller re-checks get(key) before computing
-        await this.writer.run(() => this.load(false)).catch((error: Error) => this.logger.error(`Reloading ${this.describe()} failed: ${error.message}`));
-        return true;
-      }
-      this.busyUntil = Date.now() + BUSY_ANSWER_MS;
-      return false;
-    } catch (error) {
-      this.cannotLock(error as Error);
-      return true;
-    }
-  }
-
-  private async dropHold(): Promise<void> {
-    clearTimeout(this.idleTimer);
-    if (this.claims > 0 || !this.hold) return;
-    this.hold = undefined;
-    if (!this.lockHeld) return;
-    this.lockHeld = false;
-    await this.unlock();
+    await this.claims?.drop(true);
   }
 
   /** Runs `work` holding the lock, or without it when the directory cannot be locked. */
