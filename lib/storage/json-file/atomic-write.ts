@@ -32,6 +32,9 @@ export interface AtomicWriteOptions {
   readonly beforeReplace?: () => Promise<boolean>;
 }
 
+/** Temporary files this process is writing now (another store of this process may open the same file meanwhile). */
+const inProgress = new Set<string>();
+
 /** `<file>.tmp-<pid>`: the pid tells at start which temporary files belong to dead processes. */
 export function temporaryPath(file: string, pid = process.pid): string {
   return `${file}.tmp-${pid}`;
@@ -51,6 +54,7 @@ export async function writeAtomically(file: string, chunks: Iterable<string>, op
   // A second name for the old content: the rename then does not free a large file's blocks, which
   // takes tens of ms on ext4 at 50 MB, all inside the window where an edit could still be missed
   const previous = `${file}.tmp-old-${process.pid}`;
+  inProgress.add(temporary).add(previous);
   try {
     await writeDurably(temporary, chunks);
     // Taken before the rename, which keeps inode, size and mtime: an edit landing after it still differs
@@ -80,6 +84,9 @@ export async function writeAtomically(file: string, chunks: Iterable<string>, op
     await rm(temporary, { force: true }).catch(() => undefined);
     await rm(previous, { force: true }).catch(() => undefined);
     throw error;
+  } finally {
+    inProgress.delete(temporary);
+    inProgress.delete(previous);
   }
 }
 
@@ -148,6 +155,7 @@ export async function finishInterruptedWrites(file: string, parses: (text: strin
     const pid = Number(match[2]);
     if (pid !== process.pid && isAlive(pid)) continue;
     const path = join(dirname(file), name);
+    if (inProgress.has(path)) continue;
     if (!match[1] && finished === undefined && !(await readsWell(file, parses)) && (await readsWell(path, parses))) {
       await copyInPlace(path, file);
       finished = path;

@@ -1,8 +1,9 @@
 /*
- * The facade of the file store: it owns the in-memory state and wires the
- * rules (entry-merge), the writer (journaled-writer), the file operations
- * (atomic-write, cache-file-path), the lock and the watcher together. It is
- * over 200 lines because loading, compaction and claims each touch that one
+ * The facade of the file store: it owns the in-memory state (memory, the last
+ * state read from disk, its signature) and wires the rules (entry-merge), the
+ * writer (journaled-writer), the file operations (atomic-write,
+ * cache-file-path), the claims (lock-claims) and the watcher together. It is
+ * over 200 lines because loading and compaction both read and write that one
  * state; every decision lives in the files it calls.
  */
 import type { LoggerService } from '@nestjs/common';
