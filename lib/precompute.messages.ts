@@ -106,4 +106,48 @@ export const messages = {
     'or an alias such as "@daily".',
   invalidCronTimeZone: (where: string, timeZone: string) =>
     `${where}: "${timeZone}" is not a known time zone. Use an IANA name such as "Europe/Paris" or "UTC".`,
+
+  // --- JSON file store (lib/storage/json-file) ---
+  cacheFileParentIsFile: (file: string, blocker: string) =>
+    `Cache file ${file} cannot be created: ${blocker} is a file, not a directory. ` +
+    'Set cacheFile to a path inside a directory (e.g. \'cache/cache.json\'), or move that file away.',
+  cacheFileWriteFailed: (file: string, error: string, advice: string, maxDelaySeconds: number) =>
+    `Cannot write ${file}: ${error}. Serving from memory; nothing on disk was changed. ` +
+    `Retrying every ${maxDelaySeconds}s at most; ${advice}.`,
+  cacheFileWritable: (file: string) => `Writing ${file} works again`,
+  cacheFileUnlockable: (file: string, error: string) =>
+    `Cannot lock ${file} (${error}); results are kept in memory and written when the directory becomes writable. ` +
+    "Check the permissions of the cache file's directory, or whether its filesystem is read-only.",
+  cacheFileCopiedInPlace: (file: string, code: string) =>
+    `${file} cannot be replaced by renaming (${code}: a single-file bind mount, e.g. docker -v ./cache.json:/app/cache.json): ` +
+    'writing it in place through a temporary copy instead, the journal covering a crash in between. ' +
+    'Mounting the directory instead of the file lets it be replaced atomically.',
+  cacheFileSymlink: (file: string, target: string) =>
+    `${file} is a symbolic link: writing through to ${target} and watching it there (its journal and lock sit beside it)`,
+  cacheFileLeftovers: (file: string, removed: readonly string[], finished?: string) =>
+    `${file}: removed ${removed.length} temporary file(s) of processes that are gone (${removed.join(', ')})` +
+    (finished ? `; finished writing ${file} from ${finished}, which a crash had interrupted` : ''),
+  cacheFileDeleted: (file: string, entries: number) =>
+    `${file} was deleted while the app runs: writing the ${entries} entries in memory to a new file now. ` +
+    'To compute everything again, use PrecomputeService.refresh(), or delete the file while the app is stopped.',
+  cacheFileEditedDuringCompaction: (file: string) =>
+    `${file} changed while it was being compacted (an edit saved meanwhile): merged the change and compacting again`,
+  cacheFileStaleSave: (file: string, olderKept: number, missingKept: number, taken: number) =>
+    `${file} was saved from an older copy (${olderKept} entr${olderKept === 1 ? 'y is' : 'ies are'} older than this process's): ` +
+    `kept the newer value of ${olderKept} and the ${missingKept} entr${missingKept === 1 ? 'y' : 'ies'} the save lacked, ` +
+    `took ${taken} edited or newer entr${taken === 1 ? 'y' : 'ies'} from it, and wrote the result back.`,
+  cacheFileReloaded: (file: string, changed: number) =>
+    `Reloaded ${file}: ${changed} entr${changed === 1 ? 'y' : 'ies'} changed on disk`,
+  journalTornTail: (journal: string) =>
+    `${journal}: its last line is incomplete (the process writing it was killed mid-line); that one result was not ` +
+    'kept, and is computed again if it is missing',
+  journalCorruptLines: (journal: string, lines: number) =>
+    `${journal}: ${lines} unreadable line(s) skipped; the journal will be kept aside`,
+  journalRecovered: (journal: string, count: number) => `Recovered ${count} result(s) from ${journal}`,
+  journalKeptEdits: (count: number) =>
+    `Kept ${count} hand-edited entr${count === 1 ? 'y' : 'ies'} over newer results in the journal; refresh with { force: true } to replace them`,
+  cacheFileBrokenWhileRunning: (problem: string, entries: number) =>
+    `${problem} Serving the ${entries} entries in memory until it is fixed.`,
+  cacheFileNotRewritten: (file: string) =>
+    `Not rewriting ${file} while it does not parse; new results stay in the journal`,
 };

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, ParseEnumPipe, Query } from '@nestjs/common';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import request from 'supertest';
 import { Precomputed, PrecomputeService } from '../lib';
 import { CallLog } from './helpers/call-log';
@@ -55,25 +56,43 @@ describe('hostile content', () => {
   });
 });
 
-describe('an unwritable cache directory', () => {
-  it('logs a clear error, computes and serves from memory, and writes once the directory can be created', async () => {
+describe('a cacheFile whose parent is a file', () => {
+  it('fails at startup naming the file in the way and the fix (0.1.0 started and retried forever)', async () => {
     const blocker = dir.file('not-a-directory');
     writeFileSync(blocker, 'a file where the cache directory should be');
-    const file = `${blocker}/cache.json`;
+    calls.reset();
+    await expect(
+      createTestApp({ precompute: `${blocker}/cache.json`, controllers: [ThingsController], logger: new MemoryLogger() }),
+    ).rejects.toThrow(`${blocker} is a file, not a directory. Set cacheFile to a path inside a directory`);
+    expect(calls.count()).toBe(0);
+    expect(readFileSync(blocker, 'utf8')).toBe('a file where the cache directory should be');
+  });
+});
+
+describe('an unwritable cache directory (a read-only mount)', () => {
+  it('logs a clear error, computes and serves from memory, and writes once the directory is writable', async () => {
+    const readOnly = dir.file('read-only');
+    mkdirSync(readOnly);
+    execFileSync('mount', ['--bind', readOnly, readOnly]);
+    execFileSync('mount', ['-o', 'remount,bind,ro', readOnly]);
+    const file = `${readOnly}/cache.json`;
     const logger = new MemoryLogger();
     calls.reset();
-    const app = await createTestApp({ precompute: file, controllers: [ThingsController], logger });
-    expect(logger.lines.join('\n')).toMatch(/Cannot (lock|write) .*not-a-directory\/cache\.json/);
-    expect(calls.count()).toBe(2);
-    await request(app.getHttpServer()).get('/things?kind=b').expect(200, { kind: 'b' });
-    expect(calls.count()).toBe(2);
-    expect(app.get(PrecomputeService).get(ThingsController, 'get', { kind: 'a' })).toEqual({ kind: 'a' });
-    expect(readFileSync(blocker, 'utf8')).toBe('a file where the cache directory should be');
-    // The directory becomes possible: the retry writes everything
-    rmSync(blocker);
-    mkdirSync(blocker);
-    await logger.waitFor('works again');
-    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).entries)).toEqual(['GET /things?kind=a', 'GET /things?kind=b']);
-    await app.close();
+    try {
+      const app = await createTestApp({ precompute: file, controllers: [ThingsController], logger });
+      expect(logger.lines.join('\n')).toMatch(/Cannot (lock|write) .*read-only\/cache\.json/);
+      expect(calls.count()).toBe(2);
+      await request(app.getHttpServer()).get('/things?kind=b').expect(200, { kind: 'b' });
+      expect(calls.count()).toBe(2);
+      expect(app.get(PrecomputeService).get(ThingsController, 'get', { kind: 'a' })).toEqual({ kind: 'a' });
+      expect(existsSync(file)).toBe(false);
+      // The directory becomes writable: the retry writes everything
+      execFileSync('mount', ['-o', 'remount,bind,rw', readOnly]);
+      await logger.waitFor('works again');
+      expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).entries)).toEqual(['GET /things?kind=a', 'GET /things?kind=b']);
+      await app.close();
+    } finally {
+      execFileSync('umount', [readOnly]);
+    }
   });
 });

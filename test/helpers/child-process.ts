@@ -2,15 +2,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { resolve } from 'node:path';
+import { DEFAULT_WAIT_MS, lastLines } from './waits';
 
 const CHILD_APP = resolve('.build/test/fixtures/child-app.js');
+
 
 export interface Child {
   readonly process: ChildProcess;
   /** Every line so far, stdout and stderr. */
   readonly lines: string[];
-  /** Resolves with the first line (so far or to come) that matches. */
-  waitForLine(match: (line: string) => boolean): Promise<string>;
+  /**
+   * Resolves with the first line (so far or to come) that matches; rejects
+   * after `timeoutMs` (or when the child exits) saying what it waited for and
+   * the last lines seen.
+   */
+  waitForLine(match: (line: string) => boolean, what?: string, timeoutMs?: number): Promise<string>;
   /** Resolves with the port once the app listens. */
   listening(): Promise<number>;
   /** Resolves when the process has exited. */
@@ -55,21 +61,33 @@ export function startChild(env: Record<string, string>): Child {
     // 'close', not 'exit': the process is gone and its pipes are closed too
     child.on('close', (code, signal) => done({ code, signal })),
   );
-  const waitForLine = (match: (line: string) => boolean) => {
+  const waitForLine = (match: (line: string) => boolean, what = String(match), timeoutMs = DEFAULT_WAIT_MS) => {
     const found = lines.find(match);
     if (found !== undefined) return Promise.resolve(found);
     return new Promise<string>((resolveLine, reject) => {
-      waiters.push({ match, resolve: resolveLine });
-      void exited.then(({ code, signal }) =>
-        reject(new Error(`child exited (${code ?? signal}) before the expected line\n${lines.join('\n')}\n${errors}`)),
-      );
+      const waiter = {
+        match,
+        resolve: (line: string) => {
+          clearTimeout(timer);
+          resolveLine(line);
+        },
+      };
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        reject(new Error(`waited ${timeoutMs} ms for ${what}; last lines of the child:\n${lastLines(lines)}`));
+      }, timeoutMs);
+      waiters.push(waiter);
+      void exited.then(({ code, signal }) => {
+        clearTimeout(timer);
+        reject(new Error(`child exited (${code ?? signal}) before ${what}; last lines:\n${lastLines(lines)}\n${errors}`));
+      });
     });
   };
   return {
     process: child,
     lines,
     waitForLine,
-    listening: async () => Number((await waitForLine((line) => line.startsWith('LISTENING '))).split(' ')[1]),
+    listening: async () => Number((await waitForLine((line) => line.startsWith('LISTENING '), 'LISTENING <port>')).split(' ')[1]),
     exited,
     stderr: () => errors,
   };

@@ -3,6 +3,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { EventEmitter } from 'node:events';
 import { PrecomputeModule, type PrecomputeModuleOptions } from '../../lib';
+import { DEFAULT_WAIT_MS, lastLines } from './waits';
 
 /** The HTTP adapters every HTTP suite runs on. */
 export const ADAPTERS = ['express', 'fastify'] as const;
@@ -50,16 +51,24 @@ export class MemoryLogger implements LoggerService {
   warn(message: unknown, context?: string): void {
     this.add(`WARN [${context}] ${String(message)}`);
   }
-  /** Resolves once a line containing `text` is logged (or at once if one was). */
-  waitFor(text: string): Promise<string> {
+  /**
+   * Resolves once a line containing `text` is logged (or at once if one was);
+   * rejects after `timeoutMs` saying what it waited for and the last lines seen.
+   */
+  waitFor(text: string, timeoutMs = DEFAULT_WAIT_MS): Promise<string> {
     const found = this.lines.find((line) => line.includes(text));
     if (found) return Promise.resolve(found);
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const listener = (line: string) => {
         if (!line.includes(text)) return;
         this.events.off('line', listener);
+        clearTimeout(timer);
         resolve(line);
       };
+      const timer = setTimeout(() => {
+        this.events.off('line', listener);
+        reject(new Error(`waited ${timeoutMs} ms for a log line containing "${text}"; last lines:\n${lastLines(this.lines)}`));
+      }, timeoutMs);
       this.events.on('line', listener);
     });
   }

@@ -15,7 +15,14 @@ describe('FileLock', () => {
       onCompromised();
     });
     await lock.acquire();
-    await lock.withLock(() => undefined);
+    // Re-entrant: a second hold in this process neither waits nor releases the first
+    await lock.acquire();
+    await expect(lock.tryAcquire()).resolves.toBe(true);
+    await lock.release();
+    await lock.release();
+    // Another holder (a second instance stands for another process) does not wait: it is told no
+    const other = new FileLock(lockPath, 2000, () => undefined, () => undefined);
+    await expect(other.tryAcquire()).resolves.toBe(false);
     expect(readFileSync(join(lockPath, 'owner'), 'utf8')).toBe(`${process.pid} ${hostname()}`);
     // proper-lockfile refreshes the lock's mtime every second: wait for two refreshes, or for losing it
     await new Promise<void>((resolve) => {

@@ -16,7 +16,9 @@ type Release = () => Promise<void>;
  */
 export class FileLock {
   private depth = 0;
-  private held?: Promise<Release>;
+  private held?: Promise<Release | undefined>;
+  /** `held` is a wait for the lock (acquire), not one attempt (tryAcquire). */
+  private waiting = false;
   /** proper-lockfile found the lock taken over (this process stalled for longer than staleMs). */
   private lost = false;
 
@@ -27,8 +29,12 @@ export class FileLock {
     private readonly onCompromised: (error: Error) => void,
   ) {}
 
+  /** Waits until this process holds the lock (re-entrant); rejects when it cannot be taken at all. */
   async acquire(): Promise<void> {
-    this.held ??= this.take();
+    if (!this.held) {
+      this.waiting = true;
+      this.held = this.take(true).finally(() => (this.waiting = false));
+    }
     this.depth++;
     try {
       await this.held;
@@ -36,6 +42,29 @@ export class FileLock {
       if (--this.depth === 0) this.held = undefined;
       throw error;
     }
+  }
+
+  /**
+   * Takes the lock if no live process holds it, without waiting: true when
+   * this process holds it (again), false when another one does; rejects when
+   * it cannot be taken at all (a read-only directory).
+   */
+  async tryAcquire(): Promise<boolean> {
+    // This process is waiting for it already: another process holds it
+    if (this.held && this.waiting) return false;
+    this.held ??= this.take(false);
+    const held = this.held;
+    this.depth++;
+    let release: Release | undefined;
+    try {
+      release = await held;
+    } catch (error) {
+      if (--this.depth === 0 && this.held === held) this.held = undefined;
+      throw error;
+    }
+    if (release) return true;
+    if (--this.depth === 0 && this.held === held) this.held = undefined;
+    return false;
   }
 
   async release(): Promise<void> {
@@ -53,16 +82,7 @@ export class FileLock {
     await release?.();
   }
 
-  async withLock<T>(work: () => Promise<T> | T): Promise<T> {
-    await this.acquire();
-    try {
-      return await work();
-    } finally {
-      await this.release();
-    }
-  }
-
-  private async take(): Promise<Release> {
+  private async take(wait: boolean): Promise<Release | undefined> {
     let waited = false;
     for (;;) {
       try {
@@ -83,6 +103,7 @@ export class FileLock {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
         if (this.breakIfOwnerIsGone()) continue;
+        if (!wait) return undefined;
         if (!waited) this.onWait();
         waited = true;
         // Polling is the lock's protocol: the holder gives no signal when it lets go

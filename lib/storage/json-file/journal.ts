@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { entryText, type CacheEntry } from '../cache-entry';
 import { toEntry } from './cache-file-format';
 
@@ -22,44 +22,63 @@ export interface JournalContents {
  * file and removes it. Persisting N results writes O(N) bytes in total.
  */
 export class Journal {
-  /** Bytes of the journal this process has read or written: no need to read them again. */
-  private knownSize = 0;
+  /** `inode:size` of the journal as this process last read or wrote it: no need to read it again. */
+  private known = 'missing';
 
   constructor(readonly path: string) {}
 
-  /** Appends in one write; survives the process being killed once it returns. */
+  /**
+   * Appends in one write; survives the process being killed once it returns.
+   * A write the disk refuses half-way (ENOSPC) is cut back off, so the journal
+   * never ends with half a line that would read as a crash.
+   */
   append(records: readonly JournalRecord[]): void {
     if (records.length === 0) return;
     const text = records.map(formatRecord).join('');
-    const sizeBefore = this.size();
-    appendFileSync(this.path, text);
-    // Only when nobody else appended since we last looked does the journal hold nothing new
-    if (sizeBefore === this.knownSize) this.knownSize += Buffer.byteLength(text);
-  }
-
-  /** Whether another process appended records this one has not read. */
-  hasUnread(): boolean {
-    return this.size() !== this.knownSize;
-  }
-
-  private size(): number {
+    const before = this.state();
     try {
-      return statSync(this.path).size;
+      appendFileSync(this.path, text);
+    } catch (error) {
+      try {
+        truncateSync(this.path, before.size);
+      } catch {
+        // The journal could not even be opened: nothing was written
+      }
+      throw error;
+    }
+    // Only when nobody else appended since we last looked does the journal hold nothing new
+    if (before.id === this.known) this.known = this.state().id;
+  }
+
+  /** Whether another process wrote records this one has not read. */
+  hasUnread(): boolean {
+    return this.state().id !== this.known;
+  }
+
+  private state(): { id: string; size: number } {
+    try {
+      const info = statSync(this.path);
+      return { id: `${info.ino}:${info.size}`, size: info.size };
     } catch {
-      return 0;
+      return { id: 'missing', size: 0 };
     }
   }
 
   read(): JournalContents {
+    // Taken first: a record appended meanwhile is read again next time, never missed
+    const state = this.state();
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return { records: [], corruptLines: 0, tornTail: false };
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        this.known = 'missing';
+        return { records: [], corruptLines: 0, tornTail: false };
+      }
       throw error;
     }
-    this.knownSize = Buffer.byteLength(text);
+    this.known = state.id;
     const lines = text.split('\n');
     // A complete journal ends with a newline, so the last piece is empty
     const last = lines.pop() ?? '';
@@ -76,14 +95,14 @@ export class Journal {
   /** Removes the journal once compaction made it redundant. */
   clear(): void {
     rmSync(this.path, { force: true });
-    this.knownSize = 0;
+    this.known = 'missing';
   }
 
   /** Keeps a journal with unreadable lines aside instead of deleting it. */
   moveAside(): string {
     const aside = `${this.path}.corrupt-${Date.now()}`;
     renameSync(this.path, aside);
-    this.knownSize = 0;
+    this.known = 'missing';
     return aside;
   }
 }

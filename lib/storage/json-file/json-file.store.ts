@@ -1,73 +1,75 @@
+/*
+ * The facade of the file store: it owns the in-memory state (memory, the last
+ * state read from disk, its signature) and wires the rules (entry-merge), the
+ * writer (journaled-writer), the file operations (atomic-write,
+ * cache-file-path), the claims (lock-claims) and the watcher together. It is
+ * over 200 lines because loading and compaction both read and write that one
+ * state; every decision lives in the files it calls.
+ */
 import type { LoggerService } from '@nestjs/common';
-import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { rename } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { InvalidFilePolicy } from '../../interfaces/precompute-module-options.interface';
-import { isEdited, type CacheEntry } from '../cache-entry';
+import { messages } from '../../precompute.messages';
+import type { CacheEntry } from '../cache-entry';
 import type { Claim, PrecomputeStore, StoreContext } from '../precompute-store.interface';
+import { finishInterruptedWrites, fileSignature, writeAtomically } from './atomic-write';
 import { CacheFileError, formatCacheFile, parseCacheFile } from './cache-file-format';
+import { prepareDirectory, readCacheFile, resolveCacheFile } from './cache-file-path';
+import { CacheFileWatcher } from './cache-file-watcher';
+import { mergeDiskChange, replayJournal } from './entry-merge';
 import { FileLock } from './file-lock';
-import { Journal, type JournalRecord } from './journal';
+import { Journal } from './journal';
+import { JournaledWriter } from './journaled-writer';
+import { LockClaims } from './lock-claims';
+import { WriteRetry } from './write-retry';
 
 export interface JsonFileStoreOptions {
   /** Path of the cache file, relative to the working directory. */
   readonly file: string;
   readonly onInvalidFile?: InvalidFilePolicy;
-  /** Reload the file when a person edits it while the app runs. */
+  /** Reload the file (and other processes' results) when it changes while the app runs. */
   readonly watch?: boolean;
   readonly lockStaleMs?: number;
 }
 
-const WRITE_CHUNK = 1 << 20;
-const MAX_RETRY_DELAY_MS = 30_000;
+/** Edits landing during each of this many compaction attempts in a row: give up until the retry. */
+const MAX_COMPACTION_ATTEMPTS = 10;
 
 /**
  * The default store: a human-editable JSON file, plus a journal that makes every
- * result durable the moment it completes.
- *
- * - Reads come from memory; the file is read at start and when it changes.
- * - Each result is appended to `<file>.journal`; compaction writes the whole
- *   file to a temporary file, fsyncs it and renames it over the old one, so the
- *   file always parses and holds either the old or the new content.
- * - What a person changes in the file wins: before every compaction, and when
- *   the file changes on disk, entries that differ from what this process last
- *   read or wrote are taken from the file.
- * - A file that does not parse is never overwritten nor deleted.
- * - Several processes coordinate through a lock on the file.
+ * result durable the moment it completes. See the README's Guarantees table.
  */
 export class JsonFileStore implements PrecomputeStore {
-  readonly path: string;
+  /** The file written: the configured path, or the target of a symlink. */
+  path: string;
   private readonly memory = new Map<string, CacheEntry>();
   /** The entries as the file held them when this process last read or wrote it. */
   private disk = new Map<string, CacheEntry>();
-  private diskSignature = '';
+  private diskSignature = 'missing';
   /** The file on disk does not parse (a hand edit in progress): never overwrite it. */
   private diskBroken = false;
-  private readonly journal: Journal;
-  private readonly lock: FileLock;
-  private journalRecords = 0;
   private journalCorrupt = false;
-  private pending: JournalRecord[] = [];
-  private queue: Promise<unknown> = Promise.resolve();
+  private journal!: Journal;
+  private lock!: FileLock;
   private logger!: LoggerService;
-  private watcher?: FSWatcher;
-  private watchTimer?: NodeJS.Timeout;
-  private retryTimer?: NodeJS.Timeout;
-  private retryDelayMs = 1000;
-  private lastWriteError?: string;
-  private unlocked = false;
-  private claims = 0;
-  private claiming?: Promise<boolean>;
+  private watcher?: CacheFileWatcher;
+  private retry!: WriteRetry;
+  private readonly writer: JournaledWriter;
   private readonly listeners: Array<(keys: readonly string[]) => void> = [];
+  private cannotLockLogged = false;
+  private copyLogged = false;
+  private claims!: LockClaims;
 
   constructor(private readonly options: JsonFileStoreOptions) {
     this.path = resolve(options.file);
-    this.journal = new Journal(`${this.path}.journal`);
-    this.lock = new FileLock(
-      `${this.path}.lock`,
-      options.lockStaleMs ?? 10_000,
-      () => this.logger.log(`Waiting for another process that is computing into ${this.describe()}`),
-      (error) => this.logger.error(`Lost the lock on ${this.describe()}: ${error.message}`),
+    this.writer = new JournaledWriter(
+      {
+        append: (records) => this.withLock(async () => this.journal.append(records)),
+        rewrite: (snapshot) => this.rewrite(snapshot),
+        entries: () => this.memory.size,
+      },
+      { failed: (error) => this.retry.failed(error), succeeded: () => this.retry.succeeded() },
     );
   }
 
@@ -77,9 +79,31 @@ export class JsonFileStore implements PrecomputeStore {
 
   async open(context: StoreContext): Promise<void> {
     this.logger = context.logger;
-    await mkdir(dirname(this.path), { recursive: true }).catch(() => undefined);
+    this.path = await resolveCacheFile(this.options.file);
+    if (this.path !== resolve(this.options.file)) this.logger.log(messages.cacheFileSymlink(this.describe(), this.path));
+    this.journal = new Journal(`${this.path}.journal`);
+    this.lock = new FileLock(
+      `${this.path}.lock`,
+      this.options.lockStaleMs ?? 10_000,
+      () => this.logger.log(`Waiting for another process that is computing into ${this.describe()}`),
+      (error) => this.logger.error(`Lost the lock on ${this.describe()}: ${error.message}`),
+    );
+    this.claims = new LockClaims(this.lock, {
+      acquired: () =>
+        this.writer.run(() => this.load(false)).catch((error: Error) => this.logger.error(`Reloading ${this.describe()} failed: ${error.message}`)),
+      unlockable: (error) => this.cannotLock(error),
+      released: () => this.unlock(),
+    });
+    this.retry = new WriteRetry(this.describe(), this.logger, () => void this.writer.compact());
+    await prepareDirectory(this.path, this.describe());
+    const leftovers = await finishInterruptedWrites(this.path, (text) => parses(text, this.path));
+    if (leftovers.removed.length) this.logger.warn(messages.cacheFileLeftovers(this.describe(), leftovers.removed, leftovers.finished));
     await this.load(true);
-    if (this.options.watch ?? true) this.startWatching();
+    if (this.options.watch ?? true) {
+      this.watcher = new CacheFileWatcher([this.path, this.journal.path], () => void this.reloadInBackground());
+      const error = this.watcher.start();
+      if (error) this.logger.warn(`Cannot watch ${this.describe()} for edits (${error.message}); edits are read at the next start`);
+    }
   }
 
   get(key: string): CacheEntry | undefined {
@@ -95,87 +119,54 @@ export class JsonFileStore implements PrecomputeStore {
   }
 
   put(entries: readonly CacheEntry[], options: { force?: boolean } = {}): Promise<void> {
-    for (const entry of entries) {
-      this.memory.set(entry.key, entry);
-      this.pending.push({ op: 'put', entry, ...(options.force ? { force: true } : {}) });
-    }
-    return this.enqueue(() => this.writePending());
+    for (const entry of entries) this.memory.set(entry.key, entry);
+    return this.writer.record(entries.map((entry) => ({ op: 'put', entry, ...(options.force ? { force: true } : {}) })));
   }
 
   delete(keys: readonly string[]): Promise<void> {
     const at = Date.now();
-    for (const key of keys) {
-      if (this.memory.delete(key)) this.pending.push({ op: 'delete', key, at });
-    }
-    return this.enqueue(() => this.writePending());
+    const removed = keys.filter((key) => this.memory.delete(key));
+    return this.writer.record(removed.map((key) => ({ op: 'delete', key, at })));
   }
 
-  /**
-   * Interim (engine branch): the file lock, held while any claim of this
-   * process is outstanding (the file reloaded when it is taken); waits for
-   * another process's lock instead of answering undefined. The store engineer
-   * replaces this with the brief's claim.
-   */
-  async claim(): Promise<Claim> {
-    this.claims++;
-    this.claiming ??= this.tryLock().then(async (locked) => {
-      await this.enqueue(() => this.load(false));
-      return locked;
-    });
-    const locked = await this.claiming;
-    return {
-      release: async () => {
-        if (--this.claims > 0) return;
-        this.claiming = undefined;
-        if (locked) await this.unlock();
-      },
-    };
+  /** The file lock is the claim on every key (see LockClaims); the caller re-checks `get(key)` after it. */
+  claim(_key: string): Promise<Claim | undefined> {
+    return this.claims.claim();
   }
 
-  flush(): Promise<void> {
-    return this.enqueue(() => this.compact());
+  async flush(): Promise<void> {
+    await this.writer.compact();
+    await this.claims.drop();
   }
 
   async close(): Promise<void> {
-    this.watcher?.close();
-    clearTimeout(this.watchTimer);
-    clearTimeout(this.retryTimer);
-    await this.enqueue(() => this.compact());
-  }
-
-  /** Runs file operations one at a time, in order. */
-  private enqueue(operation: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(operation, operation);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  private async tryLock(): Promise<boolean> {
-    try {
-      await this.lock.acquire();
-      this.unlocked = false;
-      return true;
-    } catch (error) {
-      // e.g. a read-only directory: compute and serve from memory all the same
-      if (!this.unlocked) {
-        this.logger.error(
-          `Cannot lock ${this.describe()} (${(error as Error).message}); results are kept in memory and written ` +
-            'when the directory becomes writable. Check the permissions of the cache file\'s directory.',
-        );
-      }
-      this.unlocked = true;
-      return false;
-    }
+    this.watcher?.stop();
+    this.retry?.stop();
+    await this.writer.compact();
+    this.retry?.stop();
+    await this.claims?.drop(true);
   }
 
   /** Runs `work` holding the lock, or without it when the directory cannot be locked. */
-  private async locked(work: () => Promise<void> | void): Promise<void> {
-    const locked = await this.tryLock();
+  private async withLock<T>(work: () => Promise<T>): Promise<T> {
+    let locked = false;
     try {
-      await work();
+      await this.lock.acquire();
+      locked = true;
+      this.cannotLockLogged = false;
+    } catch (error) {
+      this.cannotLock(error as Error);
+    }
+    try {
+      return await work();
     } finally {
       if (locked) await this.unlock();
     }
+  }
+
+  private cannotLock(error: Error): void {
+    if (!this.cannotLockLogged) this.logger.error(messages.cacheFileUnlockable(this.describe(), error.message));
+    this.cannotLockLogged = true;
   }
 
   private async unlock(): Promise<void> {
@@ -186,235 +177,140 @@ export class JsonFileStore implements PrecomputeStore {
     }
   }
 
-  /**
-   * Reads the file (if it changed since this process last saw it) and the
-   * journal, and merges both into memory: changes on disk win.
-   */
-  private async load(initial: boolean): Promise<void> {
-    const signature = await this.signature();
-    if (initial || signature !== this.diskSignature) {
-      const fromDisk = await this.readFile(initial);
-      if (fromDisk) this.mergeDisk(fromDisk, signature, initial);
+  private async reloadInBackground(): Promise<void> {
+    try {
+      await this.writer.run(() => this.load(false));
+    } catch (error) {
+      this.logger.error(`Reloading ${this.describe()} failed: ${(error as Error).message}`);
     }
-    if (initial || this.journal.hasUnread()) this.replayJournal();
   }
 
-  private async readFile(initial: boolean): Promise<Map<string, CacheEntry> | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // Nothing there yet (a missing directory counts); the first write will say if it cannot be created
-      if (code === 'ENOENT' || code === 'ENOTDIR') return initial ? new Map() : undefined;
-      throw new Error(
-        code === 'EISDIR'
-          ? `Cache file ${this.describe()} is a directory. Set cacheFile to a file path, e.g. '${this.options.file.replace(/\/$/, '')}/cache.json'.`
-          : `Cannot read cache file ${this.describe()}: ${(error as Error).message}. Check the file's permissions; it was left untouched.`,
-      );
+  /** Reads the file (if it changed since this process last saw it) and the journal, and merges both into memory. */
+  private async load(initial: boolean): Promise<void> {
+    const signature = await fileSignature(this.path);
+    if (initial || signature !== this.diskSignature) {
+      if (signature === 'missing' && !initial) this.fileDeleted();
+      else await this.loadFile(signature, initial);
     }
+    if (initial || this.journal.hasUnread()) this.replay(initial);
+  }
+
+  private async loadFile(signature: string, initial: boolean): Promise<void> {
+    let fromDisk: Map<string, CacheEntry> | undefined;
     try {
-      const entries = parseCacheFile(text, this.describe());
-      this.diskBroken = false;
-      return entries;
+      fromDisk = await readCacheFile(this.path, this.describe());
+      if (!fromDisk && !initial) return this.fileDeleted();
     } catch (error) {
       if (!(error instanceof CacheFileError)) throw error;
       if (!initial) {
         this.diskBroken = true;
-        this.logger.error(`${error.message} Serving the ${this.memory.size} entries in memory until it is fixed.`);
-        return undefined;
+        this.diskSignature = signature;
+        this.logger.error(messages.cacheFileBrokenWhileRunning(error.message, this.memory.size));
+        return;
       }
       if (this.options.onInvalidFile !== 'move-aside') throw error;
       const aside = `${this.path}.invalid-${Date.now()}`;
       await rename(this.path, aside);
       this.logger.warn(`${error.message} Moved it to ${aside} (bytes unchanged) and started with an empty cache.`);
-      return new Map();
+      fromDisk = new Map();
     }
-  }
-
-  private mergeDisk(fromDisk: Map<string, CacheEntry>, signature: string, initial: boolean): void {
-    const changed: string[] = [];
-    if (initial) {
-      for (const [key, entry] of fromDisk) this.memory.set(key, entry);
-    } else {
-      for (const [key, entry] of fromDisk) {
-        const before = this.disk.get(key);
-        if (!before || !sameEntry(before, entry)) {
-          this.memory.set(key, entry);
-          changed.push(key);
-        }
-      }
-      for (const [key, entry] of this.disk) {
-        // Removed from the file by someone else, and not rewritten here since
-        if (!fromDisk.has(key) && this.memory.get(key) === entry) {
-          this.memory.delete(key);
-          changed.push(key);
-        }
-      }
-    }
+    fromDisk ??= new Map();
+    this.diskBroken = false;
+    const change = mergeDiskChange(this.memory, initial ? new Map() : this.disk, fromDisk);
+    for (const entry of change.taken) this.memory.set(entry.key, entry);
+    for (const key of change.removed) this.memory.delete(key);
     this.disk = fromDisk;
     this.diskSignature = signature;
-    if (changed.length) {
-      this.logger.log(`Reloaded ${this.describe()}: ${changed.length} entr${changed.length === 1 ? 'y' : 'ies'} changed on disk`);
-      for (const listener of this.listeners) listener(changed);
+    if (initial) return;
+    const changed = [...change.taken.map((entry) => entry.key), ...change.removed];
+    if (change.keptNewer.length) {
+      this.logger.warn(messages.cacheFileStaleSave(this.describe(), change.keptNewer.length, change.keptMissing.length, change.taken.length));
+      // The file lacks what memory holds, and the journal may be gone: write it back
+      this.writer.markForRewrite();
+      void this.writer.compact();
+    } else if (changed.length) {
+      this.logger.log(messages.cacheFileReloaded(this.describe(), changed.length));
     }
+    this.notify(changed);
   }
 
-  private replayJournal(): void {
+  private fileDeleted(): void {
+    if (this.diskSignature !== 'missing') this.logger.warn(messages.cacheFileDeleted(this.describe(), this.memory.size));
+    this.diskSignature = 'missing';
+    this.disk = new Map();
+    this.diskBroken = false;
+    this.writer.markForRewrite();
+    void this.writer.compact();
+  }
+
+  private replay(initial: boolean): void {
     const { records, corruptLines, tornTail } = this.journal.read();
     if (corruptLines > 0) {
       this.journalCorrupt = true;
-      this.logger.warn(`${this.journal.path}: ${corruptLines} unreadable line(s) skipped; the journal will be kept aside`);
+      this.logger.warn(messages.journalCorruptLines(this.journal.path, corruptLines));
     }
-    if (tornTail) this.logger.warn(`${this.journal.path}: the last result was cut short by a crash and is computed again`);
-    let applied = 0;
-    for (const record of records) {
-      const current = this.memory.get(record.op === 'put' ? record.entry.key : record.key);
-      if (record.op === 'put') {
-        const { entry } = record;
-        if (current && current.computedAt >= entry.computedAt) continue;
-        if (current && !record.force && isEdited(current)) {
-          this.logger.log(`Kept the hand edit of "${entry.key}" over a newer result in the journal`);
-          continue;
+    if (tornTail) this.logger.warn(messages.journalTornTail(this.journal.path));
+    const result = replayJournal(this.memory, records);
+    for (const entry of result.set) this.memory.set(entry.key, entry);
+    for (const key of result.deleted) this.memory.delete(key);
+    this.writer.journalRead(records.length);
+    if (result.keptEdits.length && initial) this.logger.log(messages.journalKeptEdits(result.keptEdits.length));
+    const changed = [...result.set.map((entry) => entry.key), ...result.deleted];
+    if (initial && result.set.length) this.logger.log(messages.journalRecovered(this.journal.path, result.set.length));
+    if (!initial) this.notify(changed);
+  }
+
+  private notify(keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    for (const listener of this.listeners) listener(keys);
+  }
+
+  /**
+   * Compaction: folds memory (journal included) into the file under the lock.
+   * An edit saved while the new file was written is noticed just before the
+   * rename, merged, and the file written again: only an edit landing within
+   * the rename itself can be missed.
+   */
+  private rewrite(snapshot: () => void): Promise<boolean> {
+    return this.withLock(async () => {
+      await this.load(false);
+      for (let attempt = 1; ; attempt++) {
+        if (this.diskBroken) {
+          this.logger.warn(messages.cacheFileNotRewritten(this.describe()));
+          return false;
         }
-        this.memory.set(entry.key, entry);
-        applied++;
-      } else if (current && current.computedAt <= record.at && !isEdited(current)) {
-        this.memory.delete(record.key);
-        applied++;
-      }
-    }
-    this.journalRecords = records.length;
-    if (applied > 0) this.logger.log(`Recovered ${applied} result(s) from ${this.journal.path}`);
-  }
-
-  private async writePending(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const records = this.pending;
-    this.pending = [];
-    try {
-      await this.locked(() => this.journal.append(records));
-      this.journalRecords += records.length;
-      this.wroteOk();
-    } catch (error) {
-      this.pending = records.concat(this.pending);
-      this.writeFailed(error as Error);
-      return;
-    }
-    // Amortized: the file is rewritten after as many journal lines as it has entries
-    if (this.journalRecords > Math.max(1000, this.memory.size)) await this.compact();
-  }
-
-  /** Folds memory (journal included) into the cache file atomically, then drops the journal. */
-  private async compact(): Promise<void> {
-    if (this.journalRecords === 0 && this.pending.length === 0) return;
-    if (this.diskBroken) {
-      this.logger.warn(`Not rewriting ${this.describe()} while it does not parse; new results stay in the journal`);
-      return this.writePending();
-    }
-    try {
-      await this.locked(async () => {
+        snapshot();
+        const entries = new Map(this.memory);
+        const expected = this.diskSignature;
+        const written = await writeAtomically(this.path, formatCacheFile(entries.values()), {
+          beforeReplace: async () => (await fileSignature(this.path)) === expected,
+        });
+        if (written.outcome !== 'aborted') {
+          if (written.outcome === 'copied' && !this.copyLogged) this.logger.log(messages.cacheFileCopiedInPlace(this.describe(), written.code ?? 'EBUSY'));
+          this.copyLogged ||= written.outcome === 'copied';
+          this.disk = entries;
+          this.diskSignature = written.signature;
+          if (this.journalCorrupt) {
+            this.logger.warn(`Kept the journal with unreadable lines as ${this.journal.moveAside()}`);
+            this.journalCorrupt = false;
+          } else {
+            this.journal.clear();
+          }
+          return true;
+        }
+        this.logger.log(messages.cacheFileEditedDuringCompaction(this.describe()));
+        if (attempt === MAX_COMPACTION_ATTEMPTS) throw new Error(`${this.describe()} kept changing during ${attempt} compactions in a row`);
         await this.load(false);
-        if (this.diskBroken) return;
-        const snapshot = new Map(this.memory);
-        await this.writeAtomically(snapshot.values());
-        this.disk = snapshot;
-        this.diskSignature = await this.signature();
-        this.pending = [];
-        if (this.journalCorrupt) {
-          this.logger.warn(`Kept the journal with unreadable lines as ${this.journal.moveAside()}`);
-          this.journalCorrupt = false;
-        } else {
-          this.journal.clear();
-        }
-        this.journalRecords = 0;
-      });
-      this.wroteOk();
-    } catch (error) {
-      this.writeFailed(error as Error);
-    }
-  }
-
-  private async writeAtomically(entries: Iterable<CacheEntry>): Promise<void> {
-    const temporary = `${this.path}.tmp-${process.pid}`;
-    const handle = await open(temporary, 'w');
-    try {
-      let buffer = '';
-      for (const chunk of formatCacheFile(entries)) {
-        buffer += chunk;
-        if (buffer.length >= WRITE_CHUNK) {
-          await handle.write(buffer);
-          buffer = '';
-        }
       }
-      await handle.write(buffer);
-      await handle.sync();
-    } catch (error) {
-      await handle.close();
-      await rm(temporary, { force: true });
-      throw error;
-    }
-    await handle.close();
-    await rename(temporary, this.path);
-    // Make the rename itself durable
-    const directory = await open(dirname(this.path), 'r');
-    await directory.sync().catch(() => undefined);
-    await directory.close();
-  }
-
-  private wroteOk(): void {
-    if (this.lastWriteError) this.logger.log(`Writing ${this.describe()} works again`);
-    this.lastWriteError = undefined;
-    this.retryDelayMs = 1000;
-  }
-
-  private writeFailed(error: Error): void {
-    const code = (error as NodeJS.ErrnoException).code ?? error.message;
-    if (this.lastWriteError !== code) {
-      this.logger.error(
-        `Cannot write ${this.describe()}: ${error.message}. Serving from memory; nothing on disk was changed. ` +
-          `Retrying every ${MAX_RETRY_DELAY_MS / 1000}s at most; free disk space or fix the directory's permissions.`,
-      );
-    }
-    this.lastWriteError = code;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.enqueue(() => this.compact()), this.retryDelayMs);
-    this.retryTimer.unref();
-    this.retryDelayMs = Math.min(this.retryDelayMs * 2, MAX_RETRY_DELAY_MS);
-  }
-
-  private async signature(): Promise<string> {
-    try {
-      const info = await stat(this.path);
-      return `${info.ino}:${info.size}:${info.mtimeMs}`;
-    } catch {
-      return 'missing';
-    }
-  }
-
-  private startWatching(): void {
-    const name = basename(this.path);
-    try {
-      // The directory, not the file: editors replace files by renaming over them
-      this.watcher = watch(dirname(this.path), { persistent: false }, (_event, filename) => {
-        if (filename !== name) return;
-        clearTimeout(this.watchTimer);
-        this.watchTimer = setTimeout(() => void this.enqueue(() => this.load(false)).catch((error: Error) => {
-          this.logger.error(`Reloading ${this.describe()} failed: ${error.message}`);
-        }), 50);
-      });
-      this.watcher.on('error', () => undefined);
-    } catch (error) {
-      this.logger.warn(`Cannot watch ${this.describe()} for edits (${(error as Error).message}); edits are read at the next start`);
-    }
+    });
   }
 }
 
-function sameEntry(a: CacheEntry, b: CacheEntry): boolean {
-  return (
-    a.computedAt === b.computedAt &&
-    a.hash === b.hash &&
-    a.version === b.version &&
-    JSON.stringify(a.value) === JSON.stringify(b.value)
-  );
+function parses(text: string, file: string): boolean {
+  try {
+    parseCacheFile(text, file);
+    return text.trim() !== '';
+  } catch {
+    return false;
+  }
 }

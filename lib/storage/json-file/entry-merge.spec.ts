@@ -1,0 +1,113 @@
+import { describe, expect, it } from '@jest/globals';
+import { createEntry, type CacheEntry } from '../cache-entry';
+import { keepsHandEdit, mergeDiskChange, replayDecision, replayJournal, sameEntry } from './entry-merge';
+
+const computed = (key: string, value: unknown, at: number) => createEntry(key, value, undefined, at);
+/** A value a person changed: its hash is the computed one's. */
+const edited = (entry: CacheEntry, value: unknown): CacheEntry => ({ ...entry, value });
+const map = (...entries: CacheEntry[]) => new Map(entries.map((entry) => [entry.key, entry]));
+
+describe('sameEntry', () => {
+  it('compares value, time, hash and version', () => {
+    const a = computed('k', { n: 1 }, 10);
+    expect(sameEntry(a, { ...a })).toBe(true);
+    expect(sameEntry(a, { ...a, value: { n: 2 } })).toBe(false);
+    expect(sameEntry(a, { ...a, computedAt: 11 })).toBe(false);
+    expect(sameEntry(a, { ...a, hash: 'x' })).toBe(false);
+    expect(sameEntry(a, { ...a, version: '2' })).toBe(false);
+  });
+});
+
+describe('keepsHandEdit', () => {
+  it('keeps an edited value unless forced', () => {
+    const entry = computed('k', 1, 10);
+    expect(keepsHandEdit(edited(entry, 2), false)).toBe(true);
+    expect(keepsHandEdit(edited(entry, 2), true)).toBe(false);
+    expect(keepsHandEdit(entry, false)).toBe(false);
+    expect(keepsHandEdit(undefined, false)).toBe(false);
+  });
+});
+
+describe('mergeDiskChange', () => {
+  const a = computed('a', 1, 10);
+  const b = computed('b', 2, 10);
+
+  it('takes an entry a person changed in the file, and nothing that did not change', () => {
+    const change = mergeDiskChange(map(a, b), map(a, b), map(edited(a, 9), b));
+    expect(change.taken).toEqual([edited(a, 9)]);
+    expect(change.removed).toEqual([]);
+  });
+
+  it('takes entries another process added', () => {
+    const c = computed('c', 3, 20);
+    expect(mergeDiskChange(map(a), map(a), map(a, c)).taken).toEqual([c]);
+  });
+
+  it('removes an entry deleted from the file, unless this process rewrote it since', () => {
+    expect(mergeDiskChange(map(a, b), map(a, b), map(a)).removed).toEqual(['b']);
+    const newer = computed('b', 3, 20);
+    expect(mergeDiskChange(map(a, newer), map(a, b), map(a)).removed).toEqual([]);
+  });
+
+  it('ignores a file entry equal to what memory holds already', () => {
+    const newer = computed('a', 5, 20);
+    expect(mergeDiskChange(map(newer), map(a), map(newer)).taken).toEqual([]);
+  });
+
+  it('keeps the newer value against an older unedited copy, and the entries such a save lacks', () => {
+    const newer = computed('a', 5, 20);
+    const c = computed('c', 3, 20);
+    // Memory and the last written file hold newer a and c; the save is the file from before
+    const change = mergeDiskChange(map(newer, b, c), map(newer, b, c), map(a, edited(b, 7)));
+    expect(change.keptNewer).toEqual(['a']);
+    expect(change.keptMissing).toEqual(['c']);
+    expect(change.removed).toEqual([]);
+    // A hand edit in that save still wins
+    expect(change.taken).toEqual([edited(b, 7)]);
+  });
+
+  it('takes a hand edit even when its computedAt is older', () => {
+    const newer = computed('a', 5, 20);
+    expect(mergeDiskChange(map(newer), map(newer), map(edited(a, 9))).taken).toEqual([edited(a, 9)]);
+  });
+});
+
+describe('replayDecision and replayJournal', () => {
+  const old = computed('k', 1, 10);
+  const fresh = computed('k', 2, 20);
+
+  it('applies a newer put, skips an older or equal one', () => {
+    expect(replayDecision(old, { op: 'put', entry: fresh })).toBe('apply');
+    expect(replayDecision(undefined, { op: 'put', entry: fresh })).toBe('apply');
+    expect(replayDecision(fresh, { op: 'put', entry: old })).toBe('older');
+    expect(replayDecision(fresh, { op: 'put', entry: fresh })).toBe('older');
+  });
+
+  it('keeps a hand edit against a newer journal record, unless the record is forced', () => {
+    expect(replayDecision(edited(old, 9), { op: 'put', entry: fresh })).toBe('hand-edit');
+    expect(replayDecision(edited(old, 9), { op: 'put', entry: fresh, force: true })).toBe('apply');
+  });
+
+  it('deletes an entry computed before the delete, not one computed after, nor a hand edit', () => {
+    expect(replayDecision(old, { op: 'delete', key: 'k', at: 15 })).toBe('apply');
+    expect(replayDecision(old, { op: 'delete', key: 'k', at: 10 })).toBe('apply');
+    expect(replayDecision(fresh, { op: 'delete', key: 'k', at: 15 })).toBe('older');
+    expect(replayDecision(edited(old, 9), { op: 'delete', key: 'k', at: 15 })).toBe('hand-edit');
+    expect(replayDecision(undefined, { op: 'delete', key: 'k', at: 15 })).toBe('older');
+  });
+
+  it('replays records in order without touching memory', () => {
+    const memory = map(old, computed('gone', 0, 5), edited(computed('mine', 1, 5), 'by hand'));
+    const result = replayJournal(memory, [
+      { op: 'put', entry: fresh },
+      { op: 'delete', key: 'gone', at: 6 },
+      { op: 'put', entry: computed('mine', 2, 30) },
+      { op: 'put', entry: computed('new', 1, 30) },
+      { op: 'delete', key: 'new', at: 31 },
+    ]);
+    expect(result.set).toEqual([fresh]);
+    expect(result.deleted).toEqual(['gone']);
+    expect(result.keptEdits).toEqual(['mine']);
+    expect(memory.get('k')).toBe(old);
+  });
+});

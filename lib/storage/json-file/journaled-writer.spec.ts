@@ -1,0 +1,145 @@
+import { describe, expect, it } from '@jest/globals';
+import { createEntry } from '../cache-entry';
+import type { JournalRecord } from './journal';
+import { JournaledWriter, shouldCompact, type JournaledWriterIo } from './journaled-writer';
+
+const put = (key: string): JournalRecord => ({ op: 'put', entry: createEntry(key, key) });
+const keys = (records: readonly JournalRecord[]) => records.map((record) => (record.op === 'put' ? record.entry.key : record.key));
+
+/** In-memory journal and file; `rewrite` can be held open to land records in the middle of it. */
+function fakeDisk() {
+  const disk = {
+    journal: [] as string[],
+    file: [] as string[],
+    memory: [] as string[],
+    broken: false,
+    failAppend: undefined as Error | undefined,
+    hold: undefined as Promise<void> | undefined,
+    rewriting: undefined as (() => void) | undefined,
+    failures: [] as string[],
+    successes: 0,
+    /** Entries written to the file, summed over every rewrite. */
+    fileWrites: 0,
+  };
+  const io: JournaledWriterIo = {
+    append: async (records) => {
+      if (disk.failAppend) throw disk.failAppend;
+      disk.journal.push(...keys(records));
+    },
+    rewrite: async (snapshot) => {
+      if (disk.broken) return false;
+      snapshot();
+      const copy = [...disk.memory];
+      disk.rewriting?.();
+      await disk.hold;
+      disk.file = copy;
+      disk.fileWrites += copy.length;
+      disk.journal = [];
+      return true;
+    },
+    entries: () => disk.memory.length,
+  };
+  const writer = new JournaledWriter(io, {
+    failed: (error) => disk.failures.push(error.message),
+    succeeded: () => disk.successes++,
+  });
+  const record = (key: string) => {
+    disk.memory.push(key);
+    return writer.record([put(key)]);
+  };
+  return { disk, writer, record };
+}
+
+describe('shouldCompact', () => {
+  it('compacts after as many journal lines as entries, at least 1,000: O(N) bytes for N results', () => {
+    expect(shouldCompact(1000, 10)).toBe(false);
+    expect(shouldCompact(1001, 10)).toBe(true);
+    expect(shouldCompact(5000, 5000)).toBe(false);
+    expect(shouldCompact(5001, 5000)).toBe(true);
+  });
+
+  it('writes O(N) records for N results: each result once to the journal, the file every N lines', async () => {
+    const { disk, writer, record } = fakeDisk();
+    let written = 0;
+    const append = disk.journal.push.bind(disk.journal);
+    disk.journal.push = (...items: string[]) => ((written += items.length), append(...items));
+    const n = 20_000;
+    for (let i = 0; i < n; i++) await record(`k${i}`);
+    await writer.compact();
+    // Each result once in the journal; the file rewritten whenever the journal outgrew it: under 3N entries in all
+    expect(written).toBe(n);
+    expect(disk.file).toHaveLength(n);
+    expect(disk.fileWrites).toBeGreaterThanOrEqual(n);
+    expect(disk.fileWrites).toBeLessThan(3 * n);
+  });
+
+  it('refreshing the same keys over and over rewrites the file every 1,000 lines, not at every result', async () => {
+    const { disk, writer } = fakeDisk();
+    disk.memory.push(...Array.from({ length: 100 }, (_, i) => `k${i}`));
+    for (let i = 0; i < 10_000; i++) await writer.record([put(`k${i % 100}`)]);
+    // 10,000 results: 9 compactions of 100 entries (one per 1,001 lines), not 10,000
+    expect(disk.fileWrites).toBe(900);
+    expect(disk.journal).toHaveLength(10_000 - 9 * 1001);
+  });
+});
+
+describe('JournaledWriter', () => {
+  it('a record that arrives while the file is rewritten lands in the journal before its promise resolves', async () => {
+    const { disk, writer, record } = fakeDisk();
+    await record('a');
+    let release!: () => void;
+    disk.hold = new Promise((resolve) => (release = resolve));
+    const started = new Promise<void>((resolve) => (disk.rewriting = resolve));
+    const compaction = writer.compact();
+    await started;
+    const late = record('late');
+    release();
+    await Promise.all([compaction, late]);
+    expect(disk.file).toEqual(['a']);
+    expect(disk.journal).toEqual(['late']);
+  });
+
+  it('records pending when the snapshot is taken are in the file; none is written twice', async () => {
+    const { disk, writer, record } = fakeDisk();
+    disk.failAppend = new Error('ENOSPC');
+    void record('a');
+    void record('b');
+    await writer.run(async () => undefined);
+    expect(disk.failures).toEqual(['ENOSPC', 'ENOSPC']);
+    disk.failAppend = undefined;
+    await writer.compact();
+    expect(disk.file).toEqual(['a', 'b']);
+    expect(disk.journal).toEqual([]);
+  });
+
+  it('never rewrites a file that does not parse: results go to the journal', async () => {
+    const { disk, writer, record } = fakeDisk();
+    disk.broken = true;
+    await record('a');
+    await writer.compact();
+    expect(disk.file).toEqual([]);
+    expect(disk.journal).toEqual(['a']);
+  });
+
+  it('keeps records pending when the rewrite fails, and writes them on the next attempt', async () => {
+    const { disk, writer, record } = fakeDisk();
+    await record('a');
+    disk.hold = Promise.reject(new Error('EIO'));
+    disk.hold.catch(() => undefined);
+    await writer.compact();
+    expect(disk.failures).toEqual(['EIO']);
+    disk.hold = undefined;
+    await writer.compact();
+    expect(disk.file).toEqual(['a']);
+  });
+
+  it('rewrites a file marked for rewrite even with nothing pending (it was deleted)', async () => {
+    const { disk, writer } = fakeDisk();
+    disk.memory.push('kept');
+    await writer.compact();
+    expect(disk.file).toEqual([]);
+    writer.markForRewrite();
+    await writer.compact();
+    expect(disk.file).toEqual(['kept']);
+  });
+});
