@@ -31,6 +31,7 @@ const KNOWN: ReadonlyArray<keyof PrecomputeModuleOptions> = [
   'versionChangeAtStartup',
   'logLevel',
   'earlyHits',
+  'cacheClientErrors',
 ];
 
 const WHOLE_NUMBERS: ReadonlyArray<[keyof PrecomputeModuleOptions, number]> = [
@@ -53,6 +54,7 @@ const CHOICES: ReadonlyArray<[keyof PrecomputeModuleOptions, readonly unknown[]]
   ['versionChangeAtStartup', ['background', 'blocking']],
   ['logLevel', ['log', 'warn', 'error', 'silent']],
   ['earlyHits', [true, false]],
+  ['cacheClientErrors', [true, false]],
 ];
 
 /**
@@ -73,9 +75,29 @@ function fromEnvironment(): Partial<PrecomputeModuleOptions> {
   return overrides as Partial<PrecomputeModuleOptions>;
 }
 
+/** What `setOptionOverrides` may override. */
+export type OptionOverrides = Partial<Pick<PrecomputeModuleOptions, 'cacheFile' | 'startup'>>;
+
+// On globalThis: the CLI and an app that loads another copy of this package share it
+const OVERRIDES = Symbol.for('nestjs-precompute.option-overrides');
+
+/**
+ * Overrides applied over the options of every PrecomputeModule of this process,
+ * after the environment variables. The `nestjs-precompute` CLI sets the cache
+ * file and the startup mode here before it runs the app, instead of writing
+ * into process.env. Not meant for apps: configure forRoot() instead.
+ */
+export function setOptionOverrides(overrides: OptionOverrides | undefined): void {
+  (globalThis as Record<symbol, unknown>)[OVERRIDES] = overrides;
+}
+
+function fromOverrides(): OptionOverrides {
+  return ((globalThis as Record<symbol, unknown>)[OVERRIDES] as OptionOverrides | undefined) ?? {};
+}
+
 /** Checks the options a user gave and fills in the defaults; throws a message naming the bad option. */
 export function resolveOptions(given: PrecomputeModuleOptions): ResolvedOptions {
-  const options = { ...given, ...fromEnvironment() };
+  const options = { ...given, ...fromEnvironment(), ...fromOverrides() };
   for (const name of Object.keys(options)) {
     if (!KNOWN.includes(name as keyof PrecomputeModuleOptions)) throw new Error(messages.unknownOption(name, KNOWN));
   }

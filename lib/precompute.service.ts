@@ -4,6 +4,7 @@ import { toRawValue } from './domains/domain-values';
 import { PrecomputeEngine } from './engine/precompute.engine';
 import type { HandlerStatus, PrecomputeSummary } from './interfaces/precompute-status.interface';
 import { PrecomputeOrchestrator } from './precompute.orchestrator';
+import { entryValue } from './storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from './storage/precompute-store.interface';
 
 /** Which combinations `refresh()` and `invalidate()` act on. Empty: every precomputed handler. */
@@ -46,9 +47,13 @@ export class PrecomputeService {
     return handler.keys.keyOf(handler.keys.params.map((param) => toRawValue(params[param.name])));
   }
 
-  /** The cached value of one combination (the JSON body a client receives), or undefined. */
+  /**
+   * The cached value of one combination, made from the body a client receives:
+   * the parsed JSON, a string, or the bytes of a Buffer or file; undefined when not cached.
+   */
   get<T = unknown>(controller: Type, method: string, params: Record<string, unknown> = {}): T | undefined {
-    return this.store.get(this.keyOf(controller, method, params))?.value as T | undefined;
+    const entry = this.store.get(this.keyOf(controller, method, params));
+    return entry === undefined ? undefined : (entryValue(entry) as T);
   }
 
   /**

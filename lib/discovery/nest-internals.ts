@@ -12,6 +12,7 @@
 import type { PipeTransform, Type } from '@nestjs/common';
 import {
   CUSTOM_ROUTE_ARGS_METADATA,
+  EXCEPTION_FILTERS_METADATA,
   GUARDS_METADATA,
   HEADERS_METADATA,
   HOST_METADATA,
@@ -144,4 +145,9 @@ export function hasResponseOverride(handler: object): boolean {
 /** `@Controller({ host })`. */
 export function readHost(controller: object): unknown {
   return Reflect.getMetadata(HOST_METADATA, controller);
+}
+
+/** `@UseFilters()` of a controller class or a handler. */
+export function readFilters(target: object): unknown[] {
+  return (Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, target) as unknown[] | undefined) ?? [];
 }

@@ -24,6 +24,7 @@ import {
   readInterceptors,
   readPath,
   readPipes,
+  readFilters,
   readRequestMethod,
   readRouteArguments,
   type PipeLike,
@@ -134,6 +135,8 @@ export class PrecomputeExplorer {
       ]),
       serializers: serializers.reverse(),
       sendsPrebuiltBody,
+      filtered:
+        this.config.getGlobalFilters().length + this.config.getGlobalRequestFilters().length + readFilters(controller).length + readFilters(handler).length > 0,
       early,
       total: countCombinations(domains.params),
     };

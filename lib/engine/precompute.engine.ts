@@ -3,12 +3,12 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import type { RawValue } from '../domains/domain-values';
 import type { HandlerStatus, PrecomputeSummary } from '../interfaces/precompute-status.interface';
-import { invokeHandler } from '../invocation/handler-invoker';
-import { toResponseJson, type ResponseJson } from '../invocation/response-serializer';
+import { errorAnswer } from '../invocation/response-encoding';
+import { computeResponse, toResponse } from '../invocation/response-serializer';
 import { combinations } from '../plan/combinations';
 import { PrecomputeLogger } from '../precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
-import { createEntry, isEdited, type CacheEntry } from '../storage/cache-entry';
+import { entryOf, isEdited, type CacheEntry, type EncodedResponse } from '../storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
 import { formatDuration, ProgressReporter } from './progress-reporter';
 
@@ -87,7 +87,7 @@ export class PrecomputeEngine {
         jobs.length,
         this.options.progressIntervalMs,
       );
-      const before = { ...summary };
+      const before = { ...summary, answered: { ...summary.answered } };
       // What each key held when selected: one that changed meanwhile is done already
       const selected = new Map(jobs.map((job) => [job.key, this.store.get(job.key)]));
       const limit = pLimit(concurrency);
@@ -99,7 +99,7 @@ export class PrecomputeEngine {
         deferred = await this.execute(deferred, limit, summary, selected, () => progress.tick());
       }
       this.logger.log(
-        `${handler.name}: computed ${summary.computed - before.computed}, failed ${summary.failed - before.failed}` +
+        `${handler.name}: computed ${summary.computed - before.computed}${describeAnswered(summary.answered, before.answered)}, failed ${summary.failed - before.failed}` +
           `${summary.skipped > before.skipped ? `, skipped ${summary.skipped - before.skipped} (shutting down)` : ''}` +
           ` in ${formatDuration(Date.now() - handlerStart)}`,
       );
@@ -139,7 +139,7 @@ export class PrecomputeEngine {
       }),
     );
     for (const { job, result } of outcomes) {
-      if (result.error === undefined) summary.computed++;
+      if (result.error === undefined) countComputed(summary, result.entry);
       else {
         summary.failed++;
         summary.failures.push({ key: job.key, error: result.error });
@@ -189,7 +189,7 @@ export class PrecomputeEngine {
           } finally {
             await claim?.release();
           }
-          if (outcome.error === undefined) summary.computed++;
+          if (outcome.error === undefined) countComputed(summary, outcome.entry);
           else {
             summary.failed++;
             summary.failures.push({ key: job.key, error: outcome.error });
@@ -244,12 +244,15 @@ export class PrecomputeEngine {
     let settle!: (result: { value: unknown } | { error: unknown }) => void;
     const flight = new Promise<CacheEntry | undefined>((resolve) => {
       settle = (result) => {
-        if ('error' in result) return resolve(undefined);
-        toResponseJson(handler, result.value).then(
-          (json) => {
+        const answer = 'error' in result && this.options.cacheClientErrors && !handler.filtered ? errorAnswer(result.error) : undefined;
+        if ('error' in result && !answer) return resolve(undefined);
+        // A live StreamableFile's stream is the response's: it cannot be read a second time to store it
+        if ('value' in result && isStreamableFile(result.value)) return resolve(undefined);
+        (answer ? Promise.resolve(answer) : toResponse(handler, (result as { value: unknown }).value)).then(
+          (response) => {
             const existing = this.store.get(key);
             if (existing) return resolve(existing);
-            const entry = createEntry(key, json.value, handler.options.version, Date.now(), json.text);
+            const entry = entryOf(key, response, handler.options.version);
             // In memory at once: the requests waiting for it need not wait for the disk (or another process's lock)
             this.store.put([entry]).catch((error: unknown) => {
               this.logger.error(`${handler.name}: could not store the live result of ${key}: ${describeError(error)}`);
@@ -285,6 +288,11 @@ export class PrecomputeEngine {
   status(handlers: readonly PrecomputedHandler[]): HandlerStatus[] {
     return handlers.map((handler) => {
       const counters = this.countersOf(handler);
+      const answered: Record<number, number> = {};
+      for (const job of this.plan(handler)) {
+        const status = this.store.get(job.key)?.status;
+        if (status !== undefined) answered[status] = (answered[status] ?? 0) + 1;
+      }
       return {
         handler: handler.name,
         route: `GET ${handler.keys.route.path}`,
@@ -293,6 +301,7 @@ export class PrecomputeEngine {
         computed: counters.computed,
         failed: counters.failed,
         inProgress: counters.inProgress,
+        answered,
       };
     });
   }
@@ -327,8 +336,8 @@ export class PrecomputeEngine {
     const timeoutMs = handler.options.timeoutMs ?? this.options.timeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        const result = await withTimeout(invokeHandler(handler, job.values), timeoutMs);
-        return await this.storeEntry(handler, job.key, await toResponseJson(handler, result), force);
+        const response = await withTimeout(computeResponse(handler, job.values, this.options.cacheClientErrors), timeoutMs);
+        return await this.storeEntry(handler, job.key, response, force);
       } catch (error) {
         if (attempt >= retries || this.aborted) throw error;
         const delay = this.options.retryDelayMs * 2 ** attempt;
@@ -338,8 +347,8 @@ export class PrecomputeEngine {
     }
   }
 
-  private async storeEntry(handler: PrecomputedHandler, key: string, json: ResponseJson, force = false): Promise<CacheEntry> {
-    const entry = createEntry(key, json.value, handler.options.version, Date.now(), json.text);
+  private async storeEntry(handler: PrecomputedHandler, key: string, response: EncodedResponse, force = false): Promise<CacheEntry> {
+    const entry = entryOf(key, response, handler.options.version);
     await this.store.put([entry], { force });
     return entry;
   }
@@ -352,6 +361,27 @@ export class PrecomputeEngine {
     }
     return counters;
   }
+}
+
+/** A computed combination; one answered with a 4xx HttpException also counts as "answered <status>". */
+function countComputed(summary: MutableSummary, entry: CacheEntry | undefined): void {
+  summary.computed++;
+  if (entry?.status === undefined) return;
+  const answered = (summary.answered ??= {});
+  answered[entry.status] = (answered[entry.status] ?? 0) + 1;
+}
+
+/** ` (2 answered 404)`: the 4xx answers counted since `before`, or nothing. */
+export function describeAnswered(answered: Record<number, number> = {}, before: Record<number, number> = {}): string {
+  const parts = Object.entries(answered)
+    .map(([status, count]) => [status, count - (before[Number(status)] ?? 0)] as const)
+    .filter(([, count]) => count > 0)
+    .map(([status, count]) => `${count} answered ${status}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+function isStreamableFile(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { getStream?: unknown }).getStream === 'function';
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number | undefined): Promise<T> {

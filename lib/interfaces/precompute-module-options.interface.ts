@@ -55,6 +55,15 @@ export interface PrecomputeModuleOptions {
    * any middleware that runs after this module's (see the README). Default false.
    */
   earlyHits?: boolean;
+  /**
+   * A handler that throws an HttpException with a 4xx status (e.g. NotFoundException,
+   * "no data for this store") has answered: the status and body are stored and
+   * served without calling it again, and count as "answered 404", not as failures.
+   * Not stored when exception filters apply to the route (they shape the answer).
+   * `false`: such combinations fail and run live on every request. Default true.
+   * A 5xx or an error that is not an HttpException is always a failure.
+   */
+  cacheClientErrors?: boolean;
   /** Least severe messages logged: `log` (default), `warn`, `error` or `silent`. */
   logLevel?: 'log' | 'warn' | 'error' | 'silent';
 }

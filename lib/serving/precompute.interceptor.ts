@@ -8,7 +8,7 @@ import {
   type Type,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { from, mergeMap, of, tap, type Observable } from 'rxjs';
+import { from, mergeMap, of, tap, throwError, type Observable } from 'rxjs';
 import { PrecomputeRegistry } from '../discovery/precompute.registry';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import { PrecomputeEngine } from '../engine/precompute.engine';
@@ -18,6 +18,7 @@ import { messages } from '../precompute.messages';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import type { CacheEntry } from '../storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
+import { nestReplyValue } from './cached-replies';
 import { CachedResponses } from './cached-responses';
 
 interface HttpRequestLike {
@@ -84,23 +85,23 @@ export class PrecomputeInterceptor implements NestInterceptor {
   }
 
   private serve(entry: CacheEntry, handler: PrecomputedHandler, request: HttpRequestLike, response: HttpResponseLike): Observable<unknown> {
-    const { prepared, headers, notModified } = this.responses.describe(handler, entry, request.headers['if-none-match']);
+    const { headers, notModified } = this.responses.describe(handler, entry, request.headers['if-none-match']);
     const adapter = this.adapterHost.httpAdapter;
     for (const [name, value] of headers) adapter.setHeader(response, name, value);
     if (notModified) {
       adapter.status(response, 304);
       return of(undefined);
     }
-    const { value } = entry;
-    if (typeof value !== 'object' || value === null) return of(value);
-    if (!handler.sendsPrebuiltBody) {
-      // Other interceptors wrap this route: hand them a fresh copy of the value, as the handler would
-      return of(JSON.parse(prepared.body));
+    try {
+      return of(
+        nestReplyValue(entry, handler.sendsPrebuiltBody, () => {
+          if (response.getHeader('content-type') === undefined) adapter.setHeader(response, 'Content-Type', 'application/json; charset=utf-8');
+        }),
+      );
+    } catch (error) {
+      // A stored 4xx answer: Nest's exception layer sends it, as it did live
+      return throwError(() => error);
     }
-    if (response.getHeader('content-type') === undefined) {
-      adapter.setHeader(response, 'Content-Type', 'application/json; charset=utf-8');
-    }
-    return of(prepared.body);
   }
 
   /** A request in the domain that the store does not hold: run it live, and keep the result. */

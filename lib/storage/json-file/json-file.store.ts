@@ -3,7 +3,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { InvalidFilePolicy } from '../../interfaces/precompute-module-options.interface';
-import { isEdited, type CacheEntry } from '../cache-entry';
+import { isEdited, sameAnswer, type CacheEntry } from '../cache-entry';
 import type { PrecomputeStore, StoreContext } from '../precompute-store.interface';
 import { CacheFileError, formatCacheFile, parseCacheFile } from './cache-file-format';
 import { FileLock } from './file-lock';
@@ -398,6 +398,6 @@ function sameEntry(a: CacheEntry, b: CacheEntry): boolean {
     a.computedAt === b.computedAt &&
     a.hash === b.hash &&
     a.version === b.version &&
-    JSON.stringify(a.value) === JSON.stringify(b.value)
+    sameAnswer(a, b)
   );
 }
