@@ -52,9 +52,12 @@ function jsonText(value: unknown): string {
 
 async function encodeFile(file: StreamableFile): Promise<EncodedResponse> {
   const stream = file.getStream();
-  if (stream.readableObjectMode) throw new IrreproducibleShapeError('returned a StreamableFile of an object-mode stream');
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  for await (const chunk of stream as AsyncIterable<unknown>) {
+    if (typeof chunk === 'string') chunks.push(Buffer.from(chunk));
+    else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
+    else throw new IrreproducibleShapeError('returned a StreamableFile whose stream yields objects that are not bytes or text');
+  }
   const headers = file.getHeaders();
   if (Array.isArray(headers.disposition)) throw new IrreproducibleShapeError('returned a StreamableFile with several Content-Disposition values');
   const type = headers.type ?? 'application/octet-stream';

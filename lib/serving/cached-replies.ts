@@ -9,7 +9,7 @@ export type AdapterKind = 'express' | 'fastify';
 export interface EarlyReply {
   readonly status: number;
   readonly headers: ReadonlyArray<[string, string]>;
-  /** Undefined: no body and no Content-Length (Node adds `0` to a GET, nothing to a HEAD, as live). */
+  /** Undefined: no body and no Content-Length (as live, the adapter or Node adds what it adds for no body). */
   readonly body?: Buffer;
 }
 
@@ -69,7 +69,8 @@ export function earlyReply(entry: CacheEntry, adapter: AdapterKind, routeStatus:
       // Express sends nothing for null; Fastify serializes it
       return express ? { status, headers: routeHeaders } : text('null', custom ?? JSON_TYPE);
     case 'undefined':
-      return express ? { status, headers: routeHeaders } : withBody(status, routeHeaders, undefined, Buffer.alloc(0));
+      // Both send an empty body with no type (Node, or Fastify, adds the Content-Length the live answer has)
+      return { status, headers: routeHeaders };
     case 'buffer':
       // Express's Nest adapter sends a Buffer as JSON ({"type":"Buffer","data":[...]}), Fastify as bytes
       return express
