@@ -10,6 +10,7 @@ import { PrecomputeLogger } from '../precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { entryOf, isEdited, type CacheEntry, type EncodedResponse } from '../storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
+import { countComputed, describeAnswered } from './answered-counts';
 import { formatDuration, ProgressReporter } from './progress-reporter';
 
 /** One combination to compute. */
@@ -361,23 +362,6 @@ export class PrecomputeEngine {
     }
     return counters;
   }
-}
-
-/** A computed combination; one answered with a 4xx HttpException also counts as "answered <status>". */
-function countComputed(summary: MutableSummary, entry: CacheEntry | undefined): void {
-  summary.computed++;
-  if (entry?.status === undefined) return;
-  const answered = (summary.answered ??= {});
-  answered[entry.status] = (answered[entry.status] ?? 0) + 1;
-}
-
-/** ` (2 answered 404)`: the 4xx answers counted since `before`, or nothing. */
-export function describeAnswered(answered: Record<number, number> = {}, before: Record<number, number> = {}): string {
-  const parts = Object.entries(answered)
-    .map(([status, count]) => [status, count - (before[Number(status)] ?? 0)] as const)
-    .filter(([, count]) => count > 0)
-    .map(([status, count]) => `${count} answered ${status}`);
-  return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 function isStreamableFile(value: unknown): boolean {
