@@ -302,7 +302,7 @@ export class PrecomputeEngine {
         computed: counters.computed,
         failed: counters.failed,
         inProgress: counters.inProgress,
-        answered,
+        ...(Object.keys(answered).length ? { answered } : {}),
       };
     });
   }

@@ -9,7 +9,7 @@ export interface HandlerStatus {
   computed: number;
   failed: number;
   inProgress: number;
-  /** Cached answers given as a 4xx HttpException, by status (e.g. `{ 404: 3 }`); part of `cached`, not failures. */
+  /** Cached answers given as a 4xx HttpException, by status (e.g. `{ 404: 3 }`), when there are any; part of `cached`, not failures. */
   answered?: Record<number, number>;
 }
 
