@@ -42,7 +42,8 @@ export class CachedResponses {
       if (cacheControl) headers.push(['Cache-Control', cacheControl]);
       if ((handler.options.cacheControl ?? this.options.cacheControl) !== true) this.fixedHeaders.set(entry, headers);
     }
-    return { prepared, headers, notModified: matches(ifNoneMatch, prepared.etag) };
+    // RFC 9110 13.2.1: preconditions are ignored when the answer would not be a 2xx (a stored 4xx answer)
+    return { prepared, headers, notModified: entry.status === undefined && matches(ifNoneMatch, prepared.etag) };
   }
 
   /**
