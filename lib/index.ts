@@ -15,7 +15,7 @@ export type {
 } from './interfaces/precomputed-options.interface';
 export { PrecomputeModule } from './precompute.module';
 export { PrecomputeService, type PrecomputeTarget } from './precompute.service';
-export type { CacheEntry } from './storage/cache-entry';
+export type { BodyKind, CacheEntry, EncodedResponse, FileHeaders } from './storage/cache-entry';
 export { JsonFileStore, type JsonFileStoreOptions } from './storage/json-file/json-file.store';
 export { PRECOMPUTE_STORE, type Claim, type PrecomputeStore, type StoreContext } from './storage/precompute-store.interface';
 export { RedisStore, type RedisStoreOptions } from './storage/redis/redis.store';

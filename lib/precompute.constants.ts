@@ -21,6 +21,7 @@ export const DEFAULTS = {
   versionChangeAtStartup: 'background',
   logLevel: 'log',
   earlyHits: false,
+  cacheClientErrors: true,
 } as const;
 
 /** Least and most time between two sweeps for stale entries. */

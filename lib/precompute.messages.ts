@@ -150,4 +150,14 @@ export const messages = {
     `${problem} Serving the ${entries} entries in memory until it is fixed.`,
   cacheFileNotRewritten: (file: string) =>
     `Not rewriting ${file} while it does not parse; new results stay in the journal`,
+  // --- return shapes, 4xx answers, CLI --entry (serving fidelity) ---
+  cannotReproduce: (handler: string, what: string) =>
+    `${handler} ${what}. Its answer cannot be stored and served exactly as the live one, so it is not cached ` +
+    '(the combination counts as failed and requests run live). Return an object, array, string, number, boolean, ' +
+    'Date, Buffer or StreamableFile, or remove @Precomputed().',
+  liveErrorAnswer: (handler: string, key: string, status: number) =>
+    `${handler} answered ${status} for ${key}; stored as an answer (set cacheClientErrors: false to retry such combinations instead)`,
+  entryNotListening: (file: string) =>
+    `${file} finished without creating a Nest application (NestFactory.create). --entry runs your compiled main file, ` +
+    'which must create the app and call app.listen(); for an app that configures nothing in main.ts use --module.',
 };

@@ -32,6 +32,7 @@ const KNOWN: ReadonlyArray<keyof PrecomputeModuleOptions> = [
   'logLevel',
   'earlyHits',
   'ignoreQueryParams',
+  'cacheClientErrors',
 ];
 
 const WHOLE_NUMBERS: ReadonlyArray<[keyof PrecomputeModuleOptions, number]> = [
@@ -54,6 +55,7 @@ const CHOICES: ReadonlyArray<[keyof PrecomputeModuleOptions, readonly unknown[]]
   ['versionChangeAtStartup', ['background', 'blocking']],
   ['logLevel', ['log', 'warn', 'error', 'silent']],
   ['earlyHits', [true, false]],
+  ['cacheClientErrors', [true, false]],
 ];
 
 /**
@@ -61,8 +63,28 @@ const CHOICES: ReadonlyArray<[keyof PrecomputeModuleOptions, readonly unknown[]]
  * option. Layers, last wins: the defaults, the options given in code, then
  * `environment` (see precompute.environment.ts), so a deployment can override code.
  */
+/** What `setOptionOverrides` may override. */
+export type OptionOverrides = Partial<Pick<PrecomputeModuleOptions, 'cacheFile' | 'startup'>>;
+
+// On globalThis: the CLI and an app that loads another copy of this package share it
+const OVERRIDES = Symbol.for('nestjs-precompute.option-overrides');
+
+/**
+ * Overrides applied over the options of every PrecomputeModule of this process,
+ * after the environment variables. The `nestjs-precompute` CLI sets the cache
+ * file and the startup mode here before it runs the app, instead of writing
+ * into process.env. Not meant for apps: configure forRoot() instead.
+ */
+export function setOptionOverrides(overrides: OptionOverrides | undefined): void {
+  (globalThis as Record<symbol, unknown>)[OVERRIDES] = overrides;
+}
+
+function fromOverrides(): OptionOverrides {
+  return ((globalThis as Record<symbol, unknown>)[OVERRIDES] as OptionOverrides | undefined) ?? {};
+}
+
 export function resolveOptions(given: PrecomputeModuleOptions, environment: Partial<PrecomputeModuleOptions> = {}): ResolvedOptions {
-  const options = { ...given, ...environment };
+  const options = { ...given, ...environment, ...fromOverrides() };
   for (const name of Object.keys(options)) {
     if (!KNOWN.includes(name as keyof PrecomputeModuleOptions)) throw new Error(messages.unknownOption(name, KNOWN));
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
 import { PrecomputeRegistry } from './discovery/precompute.registry';
+import type { PrecomputedHandler } from './discovery/precomputed-handler';
 import { toRawValue } from './domains/domain-values';
 import { HandlerPlans, type Combination } from './engine/handler-plans';
 import { HandlerStats } from './engine/handler-stats';
@@ -7,6 +8,7 @@ import { RefreshQueue } from './freshness/refresh-queue';
 import type { HandlerStatus, PrecomputeSummary } from './interfaces/precompute-status.interface';
 import { messages } from './precompute.messages';
 import { PrecomputeOrchestrator } from './precompute.orchestrator';
+import { entryValue } from './storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from './storage/precompute-store.interface';
 
 /** Which combinations `refresh()` and `invalidate()` act on. Empty: every precomputed handler. */
@@ -44,7 +46,18 @@ export class PrecomputeService {
       total: handler.total,
       cached: handler.total - this.plans.missing(handler).length,
       ...this.stats.of(handler),
+      ...this.answered(handler),
     }));
+  }
+
+  /** 4xx answers the store holds for a handler, by status (present only when there are some). */
+  private answered(handler: PrecomputedHandler): Pick<HandlerStatus, 'answered'> {
+    const answered: Record<number, number> = {};
+    for (const combination of this.plans.of(handler)) {
+      const status = this.store.get(combination.key)?.status;
+      if (status !== undefined) answered[status] = (answered[status] ?? 0) + 1;
+    }
+    return Object.keys(answered).length ? { answered } : {};
   }
 
   /**
@@ -57,9 +70,13 @@ export class PrecomputeService {
     return handler.keys.keyOf(handler.keys.params.map((param) => toRawValue(params[param.name])));
   }
 
-  /** The cached value of one combination (the JSON body a client receives), or undefined. */
+  /**
+   * The cached value of one combination, made from the body a client receives:
+   * the parsed JSON, a string, or the bytes of a Buffer or file; undefined when not cached.
+   */
   get<T = unknown>(controller: Type, method: string, params: Record<string, unknown> = {}): T | undefined {
-    return this.store.get(this.keyOf(controller, method, params))?.value as T | undefined;
+    const entry = this.store.get(this.keyOf(controller, method, params));
+    return entry === undefined ? undefined : (entryValue(entry) as T);
   }
 
   /**

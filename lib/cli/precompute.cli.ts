@@ -4,28 +4,41 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FreshnessPolicy } from '../freshness/freshness-policy';
 import { PrecomputeRegistry } from '../discovery/precompute.registry';
+import { describeAnswered } from '../engine/answered-counts';
 import { HandlerPlans } from '../engine/handler-plans';
 import { PrecomputeService } from '../precompute.service';
-import { ENVIRONMENT_VARIABLES as ENV_OVERRIDES } from '../precompute.environment';
+import { setOptionOverrides } from '../precompute.options';
+import { runEntryUntilListen } from './entry-runner';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
 import { RedisStore } from '../storage/redis/redis.store';
 import { CliLogger } from './cli-logger';
 
 const USAGE = `Usage:
+  nestjs-precompute build  --entry <compiled main file> [--cache-file <path>]
   nestjs-precompute build  --module <compiled root module> [--export AppModule] [--cache-file <path>]
+  nestjs-precompute verify --entry <compiled main file> [--cache-file <path>]
   nestjs-precompute verify --module <compiled root module> [--export AppModule] [--cache-file <path>]
   nestjs-precompute redis-export --redis <url> --file <path> [--prefix nestjs-precompute]
   nestjs-precompute redis-import --redis <url> --file <path> [--prefix nestjs-precompute]
+  nestjs-precompute --help
 
-build         boots the app without an HTTP server, computes every missing combination,
-              writes the cache file, and exits 1 if any combination failed.
+build         computes every missing combination, writes the cache file, and exits 0 when every
+              combination has an answer (a 4xx answer counts), 1 otherwise.
 verify        exits 1 if any combination is missing or stale; computes nothing.
 redis-export  writes what a RedisStore holds to a cache file (to inspect or edit it).
-redis-import  loads a cache file into a RedisStore (to seed a fleet with a file built in CI).`;
+redis-import  loads a cache file into a RedisStore (to seed a fleet with a file built in CI).
+
+--entry       runs your app's own compiled main file (e.g. dist/main.js), so that everything main.ts
+              configures applies: global prefix, versioning, global pipes, interceptors, filters,
+              app.use(). Its app.listen() never opens the port. Use it whenever main.ts configures
+              anything, so that the file holds the keys and bodies the running app serves.
+--module      boots only the root module, without an HTTP server and without main.ts: for apps whose
+              main.ts configures nothing but listen().
+--cache-file  overrides the cacheFile of PrecomputeModule.forRoot().`;
 
 const COMMANDS = {
-  build: ['--module', '--export', '--cache-file'],
-  verify: ['--module', '--export', '--cache-file'],
+  build: ['--module', '--entry', '--export', '--cache-file'],
+  verify: ['--module', '--entry', '--export', '--cache-file'],
   'redis-export': ['--redis', '--file', '--prefix'],
   'redis-import': ['--redis', '--file', '--prefix'],
 } as const;
@@ -47,9 +60,13 @@ function parse(argv: readonly string[]): Arguments {
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
     flags.set(flag, value);
   }
-  for (const required of command.startsWith('redis') ? ['--redis', '--file'] : ['--module']) {
+  for (const required of command.startsWith('redis') ? ['--redis', '--file'] : []) {
     if (!flags.has(required)) throw new UsageError(`${required} is required for ${command}`);
   }
+  if (!command.startsWith('redis') && flags.has('--module') === flags.has('--entry')) {
+    throw new UsageError(`${command} needs either --entry <compiled main file> or --module <compiled root module>`);
+  }
+  if (flags.has('--entry') && flags.has('--export')) throw new UsageError('--export goes with --module only');
   return { command: command as Command, flags };
 }
 
@@ -57,7 +74,7 @@ class UsageError extends Error {}
 
 /** Loads the root module class from a compiled file (CommonJS or ESM). */
 async function loadModule(path: string, exportName?: string): Promise<Type> {
-  const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
+  const file = absolute(path);
   const exports = (await import(pathToFileURL(file).href)) as Record<string, unknown> & { default?: Record<string, unknown> };
   const candidates = { ...(typeof exports.default === 'object' ? exports.default : {}), ...exports };
   const name = exportName ?? 'AppModule';
@@ -72,6 +89,10 @@ async function loadModule(path: string, exportName?: string): Promise<Type> {
 
 /** Runs the CLI; resolves with the process exit code. */
 export async function runCli(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   let args: Arguments;
   try {
     args = parse(argv);
@@ -81,14 +102,17 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   }
   if (args.command === 'redis-export' || args.command === 'redis-import') return moveRedisData(args);
   const cacheFile = args.flags.get('--cache-file');
-  if (cacheFile) process.env[ENV_OVERRIDES.cacheFile] = cacheFile;
-  process.env[ENV_OVERRIDES.startup] = args.command === 'build' ? 'blocking' : 'off';
-  const logger = new CliLogger(process.stdout, true);
+  setOptionOverrides({ ...(cacheFile ? { cacheFile } : {}), startup: args.command === 'build' ? 'blocking' : 'off' });
   let app: INestApplicationContext | undefined;
   try {
-    const rootModule = await loadModule(args.flags.get('--module') as string, args.flags.get('--export'));
-    app = await NestFactory.createApplicationContext(rootModule, { logger, abortOnError: false });
-    await app.init();
+    const entry = args.flags.get('--entry');
+    if (entry) {
+      app = await runEntryUntilListen(absolute(entry));
+    } else {
+      const rootModule = await loadModule(args.flags.get('--module') as string, args.flags.get('--export'));
+      app = await NestFactory.createApplicationContext(rootModule, { logger: new CliLogger(process.stdout, true), abortOnError: false });
+      await app.init();
+    }
     return args.command === 'build' ? await build(app) : verify(app);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -98,8 +122,13 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n`);
     return 1;
   } finally {
+    setOptionOverrides(undefined);
     await app?.close();
   }
+}
+
+function absolute(path: string): string {
+  return isAbsolute(path) ? path : resolve(process.cwd(), path);
 }
 
 async function moveRedisData(args: Arguments): Promise<number> {
@@ -123,7 +152,8 @@ async function moveRedisData(args: Arguments): Promise<number> {
 async function build(app: INestApplicationContext): Promise<number> {
   const summary = await app.get(PrecomputeService).whenReady();
   process.stdout.write(
-    `Precompute: ${summary.cached} cached, ${summary.computed} computed, ${summary.failed} failed in ${summary.durationMs} ms\n`,
+    `Precompute: ${summary.cached} cached, ${summary.computed} computed${describeAnswered(summary.answered)}, ` +
+      `${summary.failed} failed in ${summary.durationMs} ms\n`,
   );
   for (const failure of summary.failures) process.stdout.write(`  failed: ${failure.key}: ${failure.error}\n`);
   return summary.failed > 0 ? 1 : 0;

@@ -23,6 +23,7 @@ import { PathsExplorer } from '@nestjs/core/router/paths-explorer.js';
 import { RoutePathFactory } from '@nestjs/core/router/route-path-factory.js';
 import {
   CUSTOM_ROUTE_ARGS_METADATA,
+  EXCEPTION_FILTERS_METADATA,
   GUARDS_METADATA,
   HEADERS_METADATA,
   HOST_METADATA,
@@ -229,4 +230,9 @@ export class NestRoutePaths {
       requestMethod,
     );
   }
+}
+
+/** `@UseFilters()` of a controller class or a handler. */
+export function readFilters(target: object): unknown[] {
+  return (Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, target) as unknown[] | undefined) ?? [];
 }

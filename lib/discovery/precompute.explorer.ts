@@ -25,6 +25,7 @@ import {
   readHttpCode,
   readInterceptors,
   readPipes,
+  readFilters,
   readRequestMethod,
   readRouteArguments,
   NestRoutePaths,
@@ -166,6 +167,8 @@ export class PrecomputeExplorer {
       pipes: await this.instances<PipeTransform>(levelPipes),
       serializers: serializers.reverse(),
       sendsPrebuiltBody,
+      filtered:
+        this.config.getGlobalFilters().length + this.config.getGlobalRequestFilters().length + readFilters(controller).length + readFilters(handler).length > 0,
       total: domains.total,
     };
     const ignored = compileIgnoredQueryParams([...(this.options.ignoreQueryParams ?? []), ...(options.ignoreQueryParams ?? [])]);

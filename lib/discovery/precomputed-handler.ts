@@ -38,6 +38,8 @@ export interface PrecomputedHandler {
   readonly serializers: readonly NestInterceptor[];
   /** True when no interceptor other than serializers wraps the handler: hits can send prebuilt JSON. */
   readonly sendsPrebuiltBody: boolean;
+  /** True when exception filters apply (global, controller, handler): a 4xx answer is then theirs to shape, so it is not stored. */
+  readonly filtered: boolean;
   /**
    * How to answer a hit before Nest's router (`earlyHits`), or undefined when
    * the handler has guards, other interceptors, a host, custom versioning, a

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { invokeHandler } from '../invocation/handler-invoker';
-import { toResponseJson } from '../invocation/response-serializer';
+import { computeResponse } from '../invocation/response-serializer';
 import { PrecomputeLogger } from '../precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
-import { createEntry, type CacheEntry } from '../storage/cache-entry';
+import { entryOf, type CacheEntry } from '../storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
 import { errorMessage } from './error-message';
 import type { Combination } from './handler-plans';
@@ -73,8 +72,11 @@ export class CombinationRunner {
   }
 
   private async attempt({ handler, key, values }: Combination): Promise<CacheEntry> {
-    const result = await withTimeout(invokeHandler(handler, values), handler.options.timeoutMs ?? this.options.timeoutMs);
-    const json = await toResponseJson(handler, result);
-    return createEntry(key, json.value, handler.options.version, Date.now(), json.text);
+    // A 4xx HttpException is an answer too (cacheClientErrors), stored with its status
+    const response = await withTimeout(
+      computeResponse(handler, values, this.options.cacheClientErrors),
+      handler.options.timeoutMs ?? this.options.timeoutMs,
+    );
+    return entryOf(key, response, handler.options.version);
   }
 }

@@ -58,6 +58,7 @@ export class PrecomputeEngine {
     );
     const startedAt = Date.now();
     const before = summary.snapshot();
+    const answeredBefore = { ...summary.answered };
     const progress = new ProgressReporter(this.options.progress ? this.logger : undefined, handler.name, combinations.length, this.options.progressIntervalMs);
     // What each key held when selected: one that changed meanwhile is done already
     const selected = new Map(combinations.map((combination) => [combination.key, this.store.get(combination.key)]));
@@ -72,7 +73,7 @@ export class PrecomputeEngine {
     summary.skipped += pending.length;
     const delta = summary.since(before);
     this.logger.log(
-      `${handler.name}: computed ${delta.computed}, failed ${delta.failed}` +
+      `${handler.name}: computed ${delta.computed}${summary.answeredSince(answeredBefore)}, failed ${delta.failed}` +
         `${delta.skipped > 0 ? `, skipped ${delta.skipped} (shutting down)` : ''} in ${formatDuration(Date.now() - startedAt)}`,
     );
   }

@@ -1,4 +1,5 @@
 import type { PrecomputeSummary } from '../interfaces/precompute-status.interface';
+import { countComputed, describeAnswered } from './answered-counts';
 import type { Outcome } from './combination-runner';
 
 type Counts = Pick<PrecomputeSummary, 'cached' | 'computed' | 'failed' | 'skipped'>;
@@ -9,6 +10,8 @@ export class RunSummary implements Counts {
   computed = 0;
   failed = 0;
   skipped = 0;
+  /** 4xx answers by status: counted in `computed` too, and shown as "answered 404". */
+  answered: Record<number, number> = {};
   private readonly failures: Array<{ key: string; error: string }> = [];
   private readonly startedAt = Date.now();
 
@@ -19,11 +22,16 @@ export class RunSummary implements Counts {
       this.failures.push({ key, error: outcome.error });
     } else if ('skipped' in outcome) this.skipped++;
     else if (outcome.elsewhere) this.cached++;
-    else this.computed++;
+    else countComputed(this, outcome.entry);
   }
 
   snapshot(): Counts {
     return { cached: this.cached, computed: this.computed, failed: this.failed, skipped: this.skipped };
+  }
+
+  /** ` (2 answered 404)` for the 4xx answers counted since `before`, or nothing. */
+  answeredSince(before: Readonly<Record<number, number>>): string {
+    return describeAnswered(this.answered, before);
   }
 
   since(before: Counts): Counts {
@@ -36,6 +44,7 @@ export class RunSummary implements Counts {
   }
 
   done(): PrecomputeSummary {
-    return { ...this.snapshot(), durationMs: Date.now() - this.startedAt, failures: [...this.failures] };
+    const answered = Object.keys(this.answered).length ? { answered: { ...this.answered } } : {};
+    return { ...this.snapshot(), ...answered, durationMs: Date.now() - this.startedAt, failures: [...this.failures] };
   }
 }

@@ -62,6 +62,15 @@ export interface PrecomputeModuleOptions {
    * (an unknown query key runs the handler live, since the handler might read it).
    */
   ignoreQueryParams?: string[];
+  /**
+   * A handler that throws an HttpException with a 4xx status (e.g. NotFoundException,
+   * "no data for this store") has answered: the status and body are stored and
+   * served without calling it again, and count as "answered 404", not as failures.
+   * Not stored when exception filters apply to the route (they shape the answer).
+   * `false`: such combinations fail and run live on every request. Default true.
+   * A 5xx or an error that is not an HttpException is always a failure.
+   */
+  cacheClientErrors?: boolean;
   /** Least severe messages logged: `log` (default), `warn`, `error` or `silent`. */
   logLevel?: 'log' | 'warn' | 'error' | 'silent';
 }

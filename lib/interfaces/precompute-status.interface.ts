@@ -9,6 +9,8 @@ export interface HandlerStatus {
   computed: number;
   failed: number;
   inProgress: number;
+  /** Cached answers given as a 4xx HttpException, by status (e.g. `{ 404: 3 }`), when there are any; part of `cached`, not failures. */
+  answered?: Record<number, number>;
 }
 
 /** The result of one precompute run. */
@@ -16,6 +18,8 @@ export interface PrecomputeSummary {
   /** Combinations found already cached. */
   cached: number;
   computed: number;
+  /** Of `computed`: answers given as a 4xx HttpException, by status (e.g. `{ 404: 3 }`); not failures. */
+  answered?: Record<number, number>;
   failed: number;
   /** Not started because the app shut down. */
   skipped: number;

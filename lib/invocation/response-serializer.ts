@@ -1,23 +1,23 @@
 import { lastValueFrom, of } from 'rxjs';
 import { StartupExecutionContext } from '../discovery/nest-execution-context';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
-
-/** A response as JSON: the value, and its compact text (the body a client receives). */
-export interface ResponseJson {
-  readonly value: unknown;
-  readonly text: string;
-}
+import type { RawValue } from '../domains/domain-values';
+import { messages } from '../precompute.messages';
+import type { EncodedResponse } from '../storage/cache-entry';
+import { invokeHandler } from './handler-invoker';
+import { encodeResult, errorAnswer, IrreproducibleShapeError } from './response-encoding';
 
 /**
- * Turns what a handler returned into the JSON value a client receives: the
- * serializer interceptors that wrap the route (ClassSerializerInterceptor, so
- * `@Exclude()` fields never reach the cache), then JSON (Dates as ISO strings,
- * `undefined` dropped, `toJSON()` applied).
+ * Turns what a handler returned into what a client receives: the serializer
+ * interceptors that wrap the route (ClassSerializerInterceptor, so
+ * `@Exclude()` fields never reach the cache), then the body as the adapters
+ * send it (JSON for objects and Dates, text, bytes; see `encodeResult`).
+ * Throws an Error naming the handler when the shape cannot be reproduced.
  */
-export async function toResponseJson(
-  handler: Pick<PrecomputedHandler, 'serializers' | 'controller' | 'handler'>,
+export async function toResponse(
+  handler: Pick<PrecomputedHandler, 'serializers' | 'controller' | 'handler' | 'name'>,
   result: unknown,
-): Promise<ResponseJson> {
+): Promise<EncodedResponse> {
   let value = result;
   const context = new StartupExecutionContext(handler.controller, handler.handler);
   for (const serializer of handler.serializers) {
@@ -25,6 +25,28 @@ export async function toResponseJson(
       defaultValue: undefined,
     });
   }
-  const text = JSON.stringify(value) ?? 'null';
-  return { value: JSON.parse(text), text };
+  try {
+    return await encodeResult(value);
+  } catch (error) {
+    if (error instanceof IrreproducibleShapeError) throw new Error(messages.cannotReproduce(handler.name, error.message));
+    throw error;
+  }
+}
+
+/**
+ * Computes one combination: calls the handler as a live request would and
+ * serializes its result. An HttpException with a 4xx status is an answer too
+ * (stored with its status) when `clientErrors` is set and no exception filter
+ * could change how it is sent; anything else thrown is a failure.
+ */
+export async function computeResponse(handler: PrecomputedHandler, values: readonly RawValue[], clientErrors: boolean): Promise<EncodedResponse> {
+  let result: unknown;
+  try {
+    result = await invokeHandler(handler, values);
+  } catch (error) {
+    const answer = clientErrors && !handler.filtered ? errorAnswer(error) : undefined;
+    if (answer) return answer;
+    throw error;
+  }
+  return toResponse(handler, result);
 }

@@ -2,13 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import { FreshnessPolicy } from '../freshness/freshness-policy';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
-import { entryText, hashText, type CacheEntry } from '../storage/cache-entry';
+import { hashText, type CacheEntry } from '../storage/cache-entry';
+import { earlyReply, type AdapterKind, type EarlyReply } from './cached-replies';
 
-/** What a hit sends, built once per entry. */
+/** The validators of a hit, made once per entry (the body itself is the entry's, never copied). */
 export interface PreparedResponse {
-  /** The JSON text of the value. */
-  readonly body: string;
-  readonly bodyBytes: Buffer;
   /** Strong validator derived from the body: equal across processes and restarts. */
   readonly etag: string;
   readonly lastModified?: string;
@@ -44,7 +42,26 @@ export class CachedResponses {
       if (cacheControl) headers.push(['Cache-Control', cacheControl]);
       if ((handler.options.cacheControl ?? this.options.cacheControl) !== true) this.fixedHeaders.set(entry, headers);
     }
-    return { prepared, headers, notModified: matches(ifNoneMatch, prepared.etag) };
+    // RFC 9110 13.2.1: preconditions are ignored when the answer would not be a 2xx (a stored 4xx answer)
+    return { prepared, headers, notModified: entry.status === undefined && matches(ifNoneMatch, prepared.etag) };
+  }
+
+  /**
+   * The whole answer to a hit on the early path (`method` GET or HEAD), as the
+   * adapter sends the live value, or undefined for a shape it leaves to Nest.
+   */
+  early(
+    handler: PrecomputedHandler,
+    entry: CacheEntry,
+    route: { readonly status: number; readonly headers: ReadonlyArray<[string, string]> },
+    ifNoneMatch: string | string[] | undefined,
+    adapter: AdapterKind,
+  ): EarlyReply | undefined {
+    const reply = earlyReply(entry, adapter, route.status, route.headers);
+    if (!reply) return undefined;
+    const { headers, notModified } = this.hitResponse(handler, entry, ifNoneMatch);
+    if (notModified) return { status: 304, headers: [...route.headers, ...headers] };
+    return { ...reply, headers: [...reply.headers, ...headers] };
   }
 
   private cacheControl(handler: PrecomputedHandler, entry: CacheEntry): string | undefined {
@@ -59,11 +76,8 @@ export class CachedResponses {
   private prepare(entry: CacheEntry): PreparedResponse {
     let prepared = this.prepared.get(entry);
     if (!prepared) {
-      const body = entryText(entry);
       prepared = {
-        body,
-        bodyBytes: Buffer.from(body),
-        etag: `"${hashText(body).slice('sha256-'.length)}"`,
+        etag: `"${hashText(entry.body).slice('sha256-'.length)}"`,
         ...(entry.computedAt > 0 ? { lastModified: new Date(entry.computedAt).toUTCString() } : {}),
       };
       this.prepared.set(entry, prepared);

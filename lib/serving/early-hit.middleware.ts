@@ -7,13 +7,14 @@ import type { CacheEntry } from '../storage/cache-entry';
 import type { RawParams } from '../keys/cache-key';
 import { RefreshScheduler } from '../freshness/refresh.scheduler';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
+import type { AdapterKind } from './cached-replies';
 import { CachedResponses } from './cached-responses';
 
 /** A complete answer to a request, decided before Nest's router. */
 interface EarlyAnswer {
   readonly status: number;
   readonly headers: ReadonlyArray<[string, string]>;
-  /** Undefined for a 304. */
+  /** Undefined for a 304; sent for a HEAD too (Node drops it, and Fastify takes Content-Length from it). */
   readonly body?: Buffer;
 }
 
@@ -46,11 +47,10 @@ export class EarlyHitMiddleware implements NestMiddleware {
 
   /** Express (and any adapter with Node's request and response). */
   use(request: IncomingMessage & { originalUrl?: string }, response: ServerResponse, next: () => void): void {
-    const answer = this.answer(request.method, request.originalUrl ?? request.url, request.headers);
+    const answer = this.answer('express', request.method, request.originalUrl ?? request.url, request.headers);
     if (!answer) return next();
     for (const [name, value] of answer.headers) response.setHeader(name, value);
     response.statusCode = answer.status;
-    // For HEAD, Node sends the headers (Content-Length included) and drops the body
     response.end(answer.body);
   }
 
@@ -64,7 +64,7 @@ export class EarlyHitMiddleware implements NestMiddleware {
     const routed = request.routeOptions?.url;
     if (routed === undefined) return done();
     // Fastify has parsed the query already (lazily, with its own parser)
-    const answer = this.answer(request.raw.method, request.raw.url, request.raw.headers, request.query as RawParams | undefined, routed);
+    const answer = this.answer('fastify', request.raw.method, request.raw.url, request.raw.headers, request.query as RawParams | undefined, routed);
     if (!answer) return done();
     for (const [name, value] of answer.headers) reply.header(name, value);
     reply.code(answer.status);
@@ -72,6 +72,7 @@ export class EarlyHitMiddleware implements NestMiddleware {
   }
 
   private answer(
+    adapter: AdapterKind,
     method: string | undefined,
     url = '/',
     requestHeaders: IncomingHttpHeaders,
@@ -87,30 +88,9 @@ export class EarlyHitMiddleware implements NestMiddleware {
     const query = parsedQuery ?? (queryStart < 0 ? {} : parse(url.slice(queryStart + 1)));
     const key = handler.keys.keyOfRequest(query, match.params);
     const entry = key === undefined ? undefined : this.store.get(key);
-    // Non-object values (strings, numbers) are sent by each adapter's own rules: leave them to Nest
-    if (!entry || typeof entry.value !== 'object' || entry.value === null) return undefined;
-    this.scheduler.noticeHit(handler, entry);
-    return this.respond(handler, entry, requestHeaders);
-  }
-
-  /**
-   * The whole answer of a hit: status, headers and body, the same for GET and
-   * HEAD (the server drops a HEAD's body, keeping its Content-Length and Content-Type).
-   */
-  private respond(handler: PrecomputedHandler, entry: CacheEntry, requestHeaders: IncomingHttpHeaders): EarlyAnswer {
-    const early = handler.early as NonNullable<PrecomputedHandler['early']>;
-    const { prepared, headers, notModified } = this.responses.hitResponse(handler, entry, requestHeaders['if-none-match']);
-    const all = [...early.headers, ...headers];
-    if (notModified) return { status: 304, headers: all };
-    const hasType = all.some(([name]) => name.toLowerCase() === 'content-type');
-    return {
-      status: early.status,
-      headers: [
-        ...all,
-        ...(hasType ? [] : [['Content-Type', 'application/json; charset=utf-8'] as [string, string]]),
-        ['Content-Length', String(prepared.bodyBytes.length)],
-      ],
-      body: prepared.bodyBytes,
-    };
+    if (!entry) return undefined;
+    const answer = this.responses.early(handler, entry, handler.early, requestHeaders['if-none-match'], adapter);
+    if (answer) this.scheduler.noticeHit(handler, entry);
+    return answer;
   }
 }

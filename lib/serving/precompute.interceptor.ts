@@ -7,11 +7,12 @@ import {
   type Type,
 } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
-import { from, mergeMap, of, tap, type Observable } from 'rxjs';
+import { from, mergeMap, of, tap, throwError, type Observable } from 'rxjs';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import type { LiveResult } from '../engine/live-results';
 import { messages } from '../precompute.messages';
 import type { CacheEntry } from '../storage/cache-entry';
+import { nestReplyValue } from './cached-replies';
 import { PrecomputeServing } from './precompute-serving';
 
 interface HttpRequestLike {
@@ -75,23 +76,23 @@ export class PrecomputeInterceptor implements NestInterceptor, OnModuleInit {
   }
 
   private serve(entry: CacheEntry, handler: PrecomputedHandler, request: HttpRequestLike, response: HttpResponseLike): Observable<unknown> {
-    const { prepared, headers, notModified } = this.serving.responses.hitResponse(handler, entry, request.headers['if-none-match']);
+    const { headers, notModified } = this.serving.responses.hitResponse(handler, entry, request.headers['if-none-match']);
     const adapter = this.adapterHost.httpAdapter;
     for (const [name, value] of headers) adapter.setHeader(response, name, value);
     if (notModified) {
       adapter.status(response, 304);
       return of(undefined);
     }
-    const { value } = entry;
-    if (typeof value !== 'object' || value === null) return of(value);
-    if (!handler.sendsPrebuiltBody) {
-      // Other interceptors wrap this route: hand them a fresh copy of the value, as the handler would
-      return of(JSON.parse(prepared.body));
+    try {
+      return of(
+        nestReplyValue(entry, handler.sendsPrebuiltBody, () => {
+          if (response.getHeader('content-type') === undefined) adapter.setHeader(response, 'Content-Type', 'application/json; charset=utf-8');
+        }),
+      );
+    } catch (error) {
+      // A stored 4xx answer: Nest's exception layer sends it, as it did live
+      return throwError(() => error);
     }
-    if (response.getHeader('content-type') === undefined) {
-      adapter.setHeader(response, 'Content-Type', 'application/json; charset=utf-8');
-    }
-    return of(prepared.body);
   }
 
   /** A request in the domain that the store does not hold: run it live, and keep the result. */

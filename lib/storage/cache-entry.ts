@@ -1,59 +1,122 @@
 import { createHash } from 'node:crypto';
 
-/** One precomputed answer. */
-export interface CacheEntry {
+/**
+ * What a handler returned, which decides how each HTTP adapter sends the body
+ * (Express and Fastify differ for strings, numbers, null and Buffers):
+ * - `json`: an object, array or Date, sent as JSON by both adapters;
+ * - `text`: a string;
+ * - `scalar`: a number or boolean (`body` is its JSON text);
+ * - `null`, `undefined`: no value (`body` is empty);
+ * - `buffer`: a Buffer (`body` holds its bytes);
+ * - `file`: a StreamableFile (`body` holds its bytes, `file` its headers).
+ */
+export type BodyKind = 'json' | 'text' | 'scalar' | 'null' | 'undefined' | 'buffer' | 'file';
+
+/** The headers a StreamableFile declared. */
+export interface FileHeaders {
+  readonly type?: string;
+  readonly disposition?: string;
+  /** Present only when the file declared it: without it both adapters send the body chunked. */
+  readonly length?: number;
+}
+
+/** A response as computed: everything an entry holds but its key and bookkeeping. */
+export interface EncodedResponse {
+  readonly kind: BodyKind;
+  /** Text (sent as UTF-8) for `json`, `text`, `scalar`, `null`, `undefined`; bytes for `buffer` and `file`. */
+  readonly body: string | Buffer;
+  /** The status of an answer given as an HttpException (a 4xx); undefined: the route's own status. */
+  readonly status?: number;
+  readonly file?: FileHeaders;
+}
+
+/**
+ * One precomputed answer. The serialized body is the one copy of the value in
+ * memory: the object is parsed from it only when something needs it (`entryValue`).
+ */
+export interface CacheEntry extends EncodedResponse {
   /** The request it answers, e.g. `GET /sales-report?store_id=101&subregion=EMEA`. */
   readonly key: string;
-  /** The JSON body a client receives. */
-  readonly value: unknown;
   /** When it was computed (epoch ms); 0 when unknown (an entry a person added). */
   readonly computedAt: number;
-  /** Hash of the value as computed; a value a person edited no longer matches it. */
+  /** Hash of the body as computed; a body a person edited no longer matches it. */
   readonly hash: string;
   /** `@Precomputed({ version })` of the handler that computed it. */
   readonly version?: string;
 }
 
-/** A content hash of a value's compact JSON text: `sha256-<base64url>`. */
-export function hashText(text: string): string {
+/** A content hash of a text (as UTF-8) or of bytes: `sha256-<base64url>`. */
+export function hashText(text: string | Buffer): string {
   return `sha256-${createHash('sha256').update(text).digest('base64url')}`;
 }
 
-const texts = new WeakMap<CacheEntry, string>();
 const editedCache = new WeakMap<CacheEntry, boolean>();
 
-/**
- * The compact JSON text of an entry's value: the body a hit sends, the value in
- * a journal line. Made once per entry; an entry made by `createEntry` comes with it.
- */
-export function entryText(entry: CacheEntry): string {
-  let text = texts.get(entry);
-  if (text === undefined) {
-    text = JSON.stringify(entry.value) ?? 'null';
-    texts.set(entry, text);
-  }
-  return text;
-}
-
-/** Whether a person changed the value since it was computed (memoized per entry). */
+/** Whether a person changed the body since it was computed (memoized per entry). */
 export function isEdited(entry: CacheEntry): boolean {
   let edited = editedCache.get(entry);
   if (edited === undefined) {
-    edited = entry.hash !== hashText(entryText(entry));
+    edited = entry.hash !== hashText(entry.body);
     editedCache.set(entry, edited);
   }
   return edited;
 }
 
-/** A new entry; `text` is the value's compact JSON when the caller has it already. */
-export function createEntry(
-  key: string,
-  value: unknown,
-  version?: string,
-  computedAt = Date.now(),
-  text = JSON.stringify(value) ?? 'null',
-): CacheEntry {
-  const entry: CacheEntry = { key, value, computedAt, hash: hashText(text), ...(version === undefined ? {} : { version }) };
-  texts.set(entry, text);
-  return entry;
+/** A new entry for a computed response. */
+export function entryOf(key: string, response: EncodedResponse, version?: string, computedAt = Date.now()): CacheEntry {
+  return {
+    key,
+    kind: response.kind,
+    body: response.body,
+    computedAt,
+    hash: hashText(response.body),
+    ...(response.status === undefined ? {} : { status: response.status }),
+    ...(response.file === undefined ? {} : { file: response.file }),
+    ...(version === undefined ? {} : { version }),
+  };
+}
+
+/** A new entry whose body is the JSON of `value` (an object, array or Date, as a handler returns it). */
+export function createEntry(key: string, value: unknown, version?: string, computedAt = Date.now()): CacheEntry {
+  return entryOf(key, { kind: 'json', body: JSON.stringify(value) ?? 'null' }, version, computedAt);
+}
+
+/** The body as text: JSON for `json`/`scalar` entries (what a journal line or Redis holds). */
+export function entryText(entry: CacheEntry): string {
+  return typeof entry.body === 'string' ? entry.body : entry.body.toString('utf8');
+}
+
+/**
+ * The value an entry stands for, made from its body on demand (for
+ * `PrecomputeService.get` and interceptors that wrap a cached route): the
+ * parsed JSON, the string, a copy of the bytes of a Buffer or file.
+ */
+export function entryValue(entry: CacheEntry): unknown {
+  switch (entry.kind) {
+    case 'json':
+    case 'scalar':
+      return JSON.parse(entryText(entry));
+    case 'text':
+      return entryText(entry);
+    case 'null':
+      return null;
+    case 'undefined':
+      return undefined;
+    case 'buffer':
+    case 'file':
+      return Buffer.from(entry.body);
+  }
+}
+
+/** Whether two entries answer alike: same body, kind, status and file headers. */
+export function sameAnswer(a: EncodedResponse, b: EncodedResponse): boolean {
+  const sameBody = typeof a.body === 'string' && typeof b.body === 'string' ? a.body === b.body : Buffer.from(a.body).equals(Buffer.from(b.body));
+  return (
+    sameBody &&
+    a.kind === b.kind &&
+    a.status === b.status &&
+    a.file?.type === b.file?.type &&
+    a.file?.disposition === b.file?.disposition &&
+    a.file?.length === b.file?.length
+  );
 }

@@ -24,10 +24,10 @@ export interface Child {
   stderr(): string;
 }
 
-/** Starts the child app (compiled by `npm test` into .build) with the given environment. */
-export function startChild(env: Record<string, string>): Child {
-  if (!existsSync(CHILD_APP)) throw new Error(`${CHILD_APP} is missing: run the tests with npm test (it compiles first)`);
-  const child = spawn(process.execPath, [CHILD_APP], {
+/** Starts the child app (or another compiled `script`, compiled by `npm test` into .build) with the given environment. */
+export function startChild(env: Record<string, string>, script = CHILD_APP): Child {
+  if (!existsSync(script)) throw new Error(`${script} is missing: run the tests with npm test (it compiles first)`);
+  const child = spawn(process.execPath, [script], {
     env: { ...process.env, ...env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

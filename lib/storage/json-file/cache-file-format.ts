@@ -1,5 +1,6 @@
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { CacheEntry } from '../cache-entry';
+import { readStoredResponse, storedMeta, storedValueText, StoredEntryError } from '../stored-entry';
 
 /** Marks a file as this module's, and the version of its layout. */
 export const FILE_FORMAT = 'nestjs-precompute/1';
@@ -54,9 +55,16 @@ export function toEntry(key: string, raw: unknown, file: string): CacheEntry {
   if (raw.version !== undefined && typeof raw.version !== 'string') {
     throw new CacheFileError(file, `entry "${key}" has a "version" that is not a string`);
   }
+  let response: ReturnType<typeof readStoredResponse>;
+  try {
+    response = readStoredResponse(key, raw);
+  } catch (error) {
+    if (error instanceof StoredEntryError) throw new CacheFileError(file, error.message);
+    throw error;
+  }
   return {
     key,
-    value: raw.value,
+    ...response,
     computedAt,
     // An entry a person added has no hash: it counts as edited
     hash: typeof raw.hash === 'string' ? raw.hash : '',
@@ -66,9 +74,13 @@ export function toEntry(key: string, raw: unknown, file: string): CacheEntry {
 
 /** The text of one entry in the file, indented to sit inside `entries`. */
 export function formatEntry(entry: CacheEntry): string {
-  const value = JSON.stringify(entry.value, null, 2) ?? 'null';
+  const value = storedValueText(entry, 2);
+  const meta = Object.entries(storedMeta(entry))
+    .map(([name, field]) => `      ${JSON.stringify(name)}: ${JSON.stringify(field)},\n`)
+    .join('');
   return (
     `    ${JSON.stringify(entry.key)}: {\n` +
+    meta +
     `      "computedAt": ${JSON.stringify(new Date(entry.computedAt).toISOString())},\n` +
     (entry.version === undefined ? '' : `      "version": ${JSON.stringify(entry.version)},\n`) +
     `      "hash": ${JSON.stringify(entry.hash)},\n` +

@@ -1,4 +1,4 @@
-import { isEdited, type CacheEntry } from '../cache-entry';
+import { isEdited, sameAnswer, type CacheEntry } from '../cache-entry';
 import type { JournalRecord } from './journal';
 
 /**
@@ -23,7 +23,7 @@ export function sameEntry(a: CacheEntry, b: CacheEntry): boolean {
     (a.computedAt === b.computedAt &&
       a.hash === b.hash &&
       a.version === b.version &&
-      JSON.stringify(a.value) === JSON.stringify(b.value))
+      sameAnswer(a, b))
   );
 }
 

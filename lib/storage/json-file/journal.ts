@@ -1,5 +1,6 @@
 import { appendFileSync, readFileSync, renameSync, rmSync, statSync, truncateSync } from 'node:fs';
-import { entryText, type CacheEntry } from '../cache-entry';
+import type { CacheEntry } from '../cache-entry';
+import { storedMeta, storedValueText } from '../stored-entry';
 import { toEntry } from './cache-file-format';
 
 /** One change, as the journal records it. */
@@ -115,13 +116,14 @@ function formatRecord(record: JournalRecord): string {
   const head = JSON.stringify({
     op: 'put',
     key: entry.key,
+    ...storedMeta(entry),
     computedAt: new Date(entry.computedAt).toISOString(),
     version: entry.version,
     hash: entry.hash,
     force: record.force || undefined,
   });
   // The value's text is already made: splice it in rather than stringify it again
-  return `${head.slice(0, -1)},"value":${entryText(entry)}}\n`;
+  return `${head.slice(0, -1)},"value":${storedValueText(entry)}}\n`;
 }
 
 function parseRecord(line: string, path: string): JournalRecord | undefined {

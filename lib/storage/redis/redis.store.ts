@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { CacheEntry } from '../cache-entry';
 import { formatCacheFile, parseCacheFile, toEntry } from '../json-file/cache-file-format';
+import { storedJson } from '../stored-entry';
 import type { Claim, PrecomputeStore, StoreContext } from '../precompute-store.interface';
 
 export interface RedisStoreOptions {
@@ -305,7 +306,7 @@ export class RedisStore implements PrecomputeStore {
 }
 
 function serialize(entry: CacheEntry): string {
-  return JSON.stringify({ computedAt: new Date(entry.computedAt).toISOString(), version: entry.version, hash: entry.hash, value: entry.value });
+  return storedJson(entry);
 }
 
 function deserialize(key: string, text: string, source: string): CacheEntry {

@@ -1,0 +1,103 @@
+import { HttpException, StreamableFile } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { entryText, entryValue, type CacheEntry } from '../storage/cache-entry';
+
+/** The HTTP adapters whose sending rules the early path reproduces. */
+export type AdapterKind = 'express' | 'fastify';
+
+/** What the early path writes for a hit: status, headers, body (also for HEAD: Node drops it and keeps Content-Length). */
+export interface EarlyReply {
+  readonly status: number;
+  readonly headers: ReadonlyArray<[string, string]>;
+  /** Undefined: no body and no Content-Length (as live, the adapter or Node adds what it adds for no body). */
+  readonly body?: Buffer;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * What the interceptor hands back to Nest for a hit, so that the adapter sends
+ * it exactly as it sends the live value: a value of the same shape (a string,
+ * a number, a Buffer, a StreamableFile with the same headers, null), or for a
+ * JSON body its prebuilt text (`prebuilt`, with `setJsonType` called when no
+ * Content-Type is set) or, for interceptors that wrap the route, a fresh
+ * object parsed from it. A 4xx answer is thrown as the HttpException it was,
+ * so Nest's exception layer sends it as it did live.
+ */
+export function nestReplyValue(entry: CacheEntry, prebuilt: boolean, setJsonType: () => void): unknown {
+  if (entry.status !== undefined) {
+    throw new HttpException(JSON.parse(entryText(entry)) as Record<string, unknown>, entry.status);
+  }
+  switch (entry.kind) {
+    case 'json':
+      if (!prebuilt) return entryValue(entry);
+      setJsonType();
+      return entryText(entry);
+    case 'file': {
+      const bytes = entry.body as Buffer;
+      const { type, disposition, length } = entry.file ?? {};
+      // Without a declared length the live file went out chunked: a stream source does the same
+      const options = { type, disposition, length };
+      return length === undefined ? new StreamableFile(Readable.from([bytes]), options) : new StreamableFile(bytes, options);
+    }
+    case 'buffer':
+      return entry.body;
+    default:
+      return entryValue(entry);
+  }
+}
+
+/**
+ * The status, headers and body of a hit on the early path, as each adapter
+ * sends the live value (`routeHeaders` are the handler's `@Header()`s), or
+ * undefined for a shape the early path leaves to Nest (a file of unknown
+ * length, which goes out chunked).
+ */
+export function earlyReply(entry: CacheEntry, adapter: AdapterKind, routeStatus: number, routeHeaders: ReadonlyArray<[string, string]>): EarlyReply | undefined {
+  const custom = routeHeaders.find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+  const express = adapter === 'express';
+  const status = entry.status ?? routeStatus;
+  const text = (body: string, type: string | undefined): EarlyReply => withBody(status, routeHeaders, type, Buffer.from(body));
+  switch (entry.kind) {
+    case 'json':
+      return text(entryText(entry), express ? withCharset(custom ?? 'application/json') : (custom ?? JSON_TYPE));
+    case 'text':
+      return text(entryText(entry), express ? withCharset(custom ?? 'text/html') : (custom ?? 'text/plain; charset=utf-8'));
+    case 'scalar':
+      return text(entryText(entry), express ? withCharset(custom ?? 'text/html') : (custom ?? JSON_TYPE));
+    case 'null':
+      // Express sends nothing for null; Fastify serializes it
+      return express ? { status, headers: routeHeaders } : text('null', custom ?? JSON_TYPE);
+    case 'undefined':
+      // Both send an empty body with no type (Node, or Fastify, adds the Content-Length the live answer has)
+      return { status, headers: routeHeaders };
+    case 'buffer':
+      // Express's Nest adapter sends a Buffer as JSON ({"type":"Buffer","data":[...]}), Fastify as bytes
+      return express
+        ? text(JSON.stringify(entry.body), withCharset(custom ?? 'application/json'))
+        : withBody(status, routeHeaders, custom ?? 'application/octet-stream', entry.body as Buffer);
+    case 'file': {
+      const { type, disposition, length } = entry.file ?? {};
+      if (length === undefined) return undefined;
+      const headers: Array<[string, string]> = [...routeHeaders];
+      if (disposition !== undefined && !routeHeaders.some(([name]) => name.toLowerCase() === 'content-disposition')) {
+        headers.push(['Content-Disposition', disposition]);
+      }
+      return withBody(status, headers, custom ?? type ?? 'application/octet-stream', entry.body as Buffer, length);
+    }
+  }
+}
+
+function withBody(status: number, routeHeaders: ReadonlyArray<[string, string]>, type: string | undefined, body: Buffer, length = body.length): EarlyReply {
+  const headers = routeHeaders.filter(([name]) => name.toLowerCase() !== 'content-type');
+  if (type !== undefined) headers.push(['Content-Type', type]);
+  headers.push(['Content-Length', String(length)]);
+  return { status, headers, body };
+}
+
+/** Express's `res.send()` of text: the type with `charset=utf-8` set. */
+export function withCharset(type: string): string {
+  const parts = type.split(';').map((part) => part.trim());
+  const rest = parts.slice(1).filter((part) => part !== '' && !/^charset=/i.test(part));
+  return [parts[0], ...rest, 'charset=utf-8'].join('; ');
+}
