@@ -62,4 +62,16 @@ export const messages = {
     '(or forRootAsync) to the imports of your root module; it is global, so feature modules need nothing more.',
   runFailed: (failed: number, lines: string) =>
     `nestjs-precompute: ${failed} combination${failed === 1 ? '' : 's'} failed and failOnError is set:\n${lines}`,
+
+  // --- Module setup and the Redis store (redis engineer) ---
+  cacheFileParentIsFile: (cacheFile: string, parent: string) =>
+    `PrecomputeModule: option "cacheFile" is "${cacheFile}", but ${parent} is a file, not a directory, so the cache ` +
+    'file can never be written there. Point cacheFile into a directory (e.g. a cache/ folder of the app), or move that file away.',
+  forRootWithoutOptions: () =>
+    'PrecomputeModule.forRoot() needs options: forRoot(\'cache.json\'), forRoot({ cacheFile: \'cache.json\', ...options }), ' +
+    'forRoot({ store: new RedisStore(...) }), or forRootAsync({ useFactory, inject }) to build them from other providers.',
+  importedTwice: (count: number, importers: readonly string[]) =>
+    `PrecomputeModule is imported ${count} times (forRoot/forRootAsync${importers.length ? `, in ${importers.join(', ')}` : ''}); ` +
+    'each import would compute every combination again, into its own store. Import it once, in the root module: it is ' +
+    'global, so @Precomputed() works in every feature module and PrecomputeService can be injected anywhere.',
 };
