@@ -74,4 +74,21 @@ export const messages = {
     `PrecomputeModule is imported ${count} times (forRoot/forRootAsync${importers.length ? `, in ${importers.join(', ')}` : ''}); ` +
     'each import would compute every combination again, into its own store. Import it once, in the root module: it is ' +
     'global, so @Precomputed() works in every feature module and PrecomputeService can be injected anywhere.',
+  redisUnreachable: (store: string, reason: string) =>
+    `Cannot reach Redis for ${store}: ${reason}. Start Redis or fix the connection options; or set ` +
+    "onUnavailable: 'local' to compute and serve locally until Redis is reachable.",
+  redisWrongPassword: (store: string, reason: string) =>
+    `${store}: Redis refused the credentials (${reason}). Fix the username and password of the RedisStore ` +
+    'connection: redis://user:password@host:port, or { username, password } (a user made with ACL SETUSER needs ' +
+    'its name too). onUnavailable does not apply: wrong credentials are not an outage.',
+  redisNoPassword: (store: string, reason: string) =>
+    `${store}: Redis requires a password (${reason}) and the RedisStore connection gives none. Add it: ` +
+    'redis://:password@host:port (redis://user:password@host:port for an ACL user), or { username, password }.',
+  redisNoPermission: (store: string, denied: string, commands: readonly string[], keyPattern: string, channel: string, rule: string) =>
+    `${store}: the Redis user lacks rights the store needs: ${denied}. The store needs the commands ` +
+    `${commands.join(', ')} on the keys ${keyPattern}, and the pub/sub channel ${channel}. Grant them, e.g. ` +
+    `ACL SETUSER <user> ${rule} (added to the user's rules), or choose a prefix the user has rights on.`,
+  redisWritesRefused: (store: string, reason: string, pending: number) =>
+    `${store}: Redis refuses this store's writes (${reason}); ${pending} change(s) are kept in memory but reach no ` +
+    'other replica. Grant the rights the store needs (the startup check lists them: restart to see it).',
 };

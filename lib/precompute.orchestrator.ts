@@ -57,8 +57,9 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
         this.resolveReady(this.summaryWithoutRun(handlers));
         return;
       }
-      const run = this.store
-        .exclusive(() => this.engine.run(handlers, (handler) => this.startupJobs(handler)))
+      const run = this.engine
+        .run(handlers, (handler) => this.startupJobs(handler))
+        .then(async (summary) => (await this.store.flush(), summary))
         .then((summary) => this.finish(summary))
         .then((summary) => {
           // Stale and outdated entries are refreshed after startup, never delaying it

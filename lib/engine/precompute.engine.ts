@@ -178,9 +178,16 @@ export class PrecomputeEngine {
             return;
           }
           // A shared store splits the work: another replica may be computing this one
-          const claim = this.store.claim ? await this.store.claim(job.key) : undefined;
-          if (this.store.claim && !claim) {
+          const claim = await this.store.claim(job.key);
+          if (!claim) {
             deferred.push(job);
+            return;
+          }
+          // The claim picked up what other processes stored: done already
+          if (this.store.get(job.key) !== selected.get(job.key)) {
+            await claim.release();
+            summary.cached++;
+            onDone();
             return;
           }
           let outcome: Outcome;

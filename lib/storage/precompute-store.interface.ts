@@ -4,7 +4,7 @@ import type { CacheEntry } from './cache-entry';
 /** Injection token of the store; its name mirrors the interface, as in @nestjs/throttler. */
 export const PRECOMPUTE_STORE = Symbol('PrecomputeStore');
 
-/** A claim on one combination; release it once the result is stored. */
+/** A claim on one combination; release it once the result is stored, or given up. */
 export interface Claim {
   release(): Promise<void>;
 }
@@ -33,18 +33,17 @@ export interface PrecomputeStore {
   put(entries: readonly CacheEntry[], options?: { force?: boolean }): Promise<void>;
   delete(keys: readonly string[]): Promise<void>;
   /**
-   * Runs `work` while this process is the only one computing into the store;
-   * other processes wait, then see everything it computed. Picks up changes
-   * made by others before `work` starts, and persists everything after.
+   * The one coordination protocol between processes sharing the store: claims
+   * `key` for computing (a startup combination, a scheduled or stale refresh).
+   * Resolves with a Claim when this process may compute it, after picking up
+   * what other processes stored, so the caller re-checks `get(key)` before
+   * computing; or with undefined while another process holds it (its result
+   * arrives through `onExternalChange`; ask again later). A store that only one
+   * process uses returns a claim at once.
    */
-  exclusive<T>(work: () => Promise<T>): Promise<T>;
-  /**
-   * Claims one combination for this process, for stores shared by several
-   * processes that split the work between them (a lease that expires if the
-   * process dies). Resolves with a release function, or undefined when another
-   * process holds the claim. Stores without it rely on `exclusive()`.
-   */
-  claim?(key: string): Promise<Claim | undefined>;
+  claim(key: string): Promise<Claim | undefined>;
+  /** Makes everything stored so far durable in its final form (e.g. the file compacted); called after a run. */
+  flush(): Promise<void>;
   /** Calls `listener` with the keys whose entries changed from outside this process. */
   onExternalChange(listener: (keys: readonly string[]) => void): void;
   /** For logs: `cache.json`, `redis://.../prefix`. */

@@ -4,7 +4,7 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { InvalidFilePolicy } from '../../interfaces/precompute-module-options.interface';
 import { isEdited, type CacheEntry } from '../cache-entry';
-import type { PrecomputeStore, StoreContext } from '../precompute-store.interface';
+import type { Claim, PrecomputeStore, StoreContext } from '../precompute-store.interface';
 import { CacheFileError, formatCacheFile, parseCacheFile } from './cache-file-format';
 import { FileLock } from './file-lock';
 import { Journal, type JournalRecord } from './journal';
@@ -106,6 +106,15 @@ export class JsonFileStore implements PrecomputeStore {
       if (this.memory.delete(key)) this.pending.push({ op: 'delete', key, at });
     }
     return this.enqueue(() => this.writePending());
+  }
+
+  // Transitional (redis branch): the store branch implements the file lock protocol
+  async claim(): Promise<Claim | undefined> {
+    return { release: async () => undefined };
+  }
+
+  flush(): Promise<void> {
+    return this.enqueue(() => this.compact());
   }
 
   async exclusive<T>(work: () => Promise<T>): Promise<T> {
