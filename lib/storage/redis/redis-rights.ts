@@ -8,7 +8,8 @@ export const NEEDED_COMMANDS = {
   entries: ['hscan', 'hget', 'hmget', 'hset', 'hdel'],
   leases: ['set', 'eval', 'get', 'pexpire', 'del'],
   channel: ['publish', 'subscribe'],
-  connection: ['ping', 'multi', 'exec'],
+  // info: ioredis's ready check, which only warns without it
+  connection: ['ping', 'multi', 'exec', 'info'],
 } as const;
 
 export interface NeededRights {

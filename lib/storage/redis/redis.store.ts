@@ -99,7 +99,10 @@ export class RedisStore implements PrecomputeStore {
     this.client.on('error', (error: Error) => (this.lastError = error));
     try {
       if (this.client.status === 'wait') await this.client.connect();
-      await this.client.ping();
+      // A user refused even PING is connected: the rights check below lists what it lacks
+      await this.client.ping().catch((error: Error) => {
+        if (classifyRedisError(error.message) !== 'no-permission') throw error;
+      });
       this.available = true;
     } catch (error) {
       // ioredis reports "Connection is closed"; the reason Redis gave came through the error event
