@@ -91,4 +91,7 @@ export const messages = {
   redisWritesRefused: (store: string, reason: string, pending: number) =>
     `${store}: Redis refuses this store's writes (${reason}); ${pending} change(s) are kept in memory but reach no ` +
     'other replica. Grant the rights the store needs (the startup check lists them: restart to see it).',
+  redisIsCluster: (where: string, reason: string) =>
+    `${where} is a node of a Redis Cluster (${reason}). Give the cluster's nodes instead of one URL: ` +
+    '--cluster host:port,host:port (any reachable nodes; the others are found from them).',
 };

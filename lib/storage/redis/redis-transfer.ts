@@ -69,8 +69,14 @@ export async function transferRedisData(direction: 'export' | 'import', options:
     } catch (error) {
       throw new Error(connectionMessage(where, lastError?.message ?? (error as Error).message, (error as Error).message));
     }
-    if (direction === 'export') return `Exported ${await exportEntries(client, prefix, file, where)} entries from ${where} to ${file}`;
-    return `Imported ${await importEntries(client, prefix, file, `cli:${process.pid}`)} entries from ${file} into ${where}`;
+    try {
+      if (direction === 'export') return `Exported ${await exportEntries(client, prefix, file, where)} entries from ${where} to ${file}`;
+      return `Imported ${await importEntries(client, prefix, file, `cli:${process.pid}`)} entries from ${file} into ${where}`;
+    } catch (error) {
+      // A single-node client sent to a Cluster node that does not own the slot
+      if (/^(MOVED|ASK|CLUSTERDOWN)\b/.test((error as Error).message)) throw new Error(messages.redisIsCluster(where, (error as Error).message));
+      throw error;
+    }
   } finally {
     client.disconnect();
   }
