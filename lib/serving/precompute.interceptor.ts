@@ -72,6 +72,16 @@ export class PrecomputeInterceptor implements NestInterceptor {
       this.scheduler.noticeHit(handler, entry);
       return this.serve(entry, handler, request, http.getResponse());
     }
+    // A store holding part of its entries in memory (RedisStore's localCache) reads the rest on a miss
+    if (this.store.fetch) {
+      return from(this.store.fetch(key).catch(() => undefined)).pipe(
+        mergeMap((fetched) => {
+          if (!fetched) return this.miss(handler, key, request, http.getResponse(), next);
+          this.scheduler.noticeHit(handler, fetched);
+          return this.serve(fetched, handler, request, http.getResponse());
+        }),
+      );
+    }
     return this.miss(handler, key, request, http.getResponse(), next);
   }
 

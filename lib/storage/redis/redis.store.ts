@@ -55,6 +55,8 @@ export class RedisStore implements PrecomputeStore {
   private readonly local: LocalCache;
   private readonly pending = new Map<string, Pending>();
   private readonly fetching = new Map<string, Promise<CacheEntry | undefined>>();
+  /** Entries of outstanding claims: kept past the bound, so the claimer's re-check sees what the claim read. */
+  private readonly claimed = new Map<string, CacheEntry>();
   private readonly listeners: Array<(keys: readonly string[]) => void> = [];
   private readonly instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly prefix: string;
@@ -137,7 +139,7 @@ export class RedisStore implements PrecomputeStore {
     if (held !== undefined || !this.local.bounded) return held;
     // Not yet in Redis (written while it is away): kept here whatever the bound
     const change = this.pending.get(key);
-    return change?.op === 'put' ? change.entry : undefined;
+    return change?.op === 'put' ? change.entry : this.claimed.get(key);
   }
 
   /**
@@ -179,6 +181,7 @@ export class RedisStore implements PrecomputeStore {
   async put(entries: readonly CacheEntry[]): Promise<void> {
     for (const entry of entries) {
       this.fetching.delete(entry.key);
+      if (this.claimed.has(entry.key)) this.claimed.set(entry.key, entry);
       this.local.set(entry);
       this.pending.set(entry.key, { op: 'put', entry });
     }
@@ -188,6 +191,7 @@ export class RedisStore implements PrecomputeStore {
   async delete(keys: readonly string[]): Promise<void> {
     for (const key of keys) {
       this.fetching.delete(key);
+      this.claimed.delete(key);
       this.local.delete(key);
       this.pending.set(key, { op: 'delete' });
     }
@@ -198,17 +202,26 @@ export class RedisStore implements PrecomputeStore {
     // Without Redis every replica is on its own
     if (!this.available) return { release: async () => undefined };
     const leaseKey = this.leaseKey(key);
+    let read: CacheEntry | undefined;
     try {
       // One round trip: the lease, and the entry as Redis holds it now
       const results = await this.client.pipeline().set(leaseKey, this.instance, 'PX', this.leaseMs, 'NX').hget(this.entriesKey, key).exec();
       const [[leaseError, taken], [readError, stored]] = results as Array<[Error | null, unknown]>;
       if (leaseError) throw leaseError;
-      if (!readError) this.takeRemote(key, stored as string | null);
+      read = readError ? this.get(key) : this.takeRemote(key, stored as string | null);
       if (taken !== 'OK') return undefined;
     } catch {
       return { release: async () => undefined };
     }
-    return holdLease(this.client, leaseKey, this.instance, this.leaseMs);
+    const lease = holdLease(this.client, leaseKey, this.instance, this.leaseMs);
+    if (!this.local.bounded || read === undefined) return lease;
+    this.claimed.set(key, read);
+    return {
+      release: async () => {
+        this.claimed.delete(key);
+        await lease.release();
+      },
+    };
   }
 
   /** Everything put so far is in Redis once this resolves (or kept for when Redis is back). */
@@ -292,16 +305,24 @@ export class RedisStore implements PrecomputeStore {
     }
   }
 
-  /** Redis's value of `key` (null: none) replaces what memory holds, unless this replica has a write of its own on the way. */
-  private takeRemote(key: string, text: string | null): void {
-    if (this.pending.has(key)) return;
+  /**
+   * Redis's value of `key` (null: none) replaces what memory holds, unless
+   * this replica has a write of its own on the way; resolves with what `get(key)` now sees.
+   */
+  private takeRemote(key: string, text: string | null): CacheEntry | undefined {
+    if (this.pending.has(key)) return this.get(key);
     this.fetching.delete(key);
-    if (text === null) this.local.delete(key);
-    else {
-      // A value someone wrote into Redis by hand may not be an entry: keep what is served now
-      const entry = this.tryDeserialize(key, text);
-      if (entry) this.local.set(entry);
+    if (text === null) {
+      this.local.delete(key);
+      this.claimed.delete(key);
+      return undefined;
     }
+    // A value someone wrote into Redis by hand may not be an entry: keep what is served now
+    const entry = this.tryDeserialize(key, text);
+    if (!entry) return this.get(key);
+    this.local.set(entry);
+    if (this.claimed.has(key)) this.claimed.set(key, entry);
+    return entry;
   }
 
   private async onMessage(message: string): Promise<void> {
