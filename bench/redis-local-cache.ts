@@ -5,7 +5,9 @@
  * Run in-process by bench/run.ts; returns its section of BENCHMARKS.md.
  */
 import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { RedisStore } from '../lib';
 import { createEntry } from '../lib/storage/cache-entry';
 import { formatStat, stat } from './stats';
@@ -71,6 +73,55 @@ async function round(url: string, prefix: string, entries: number, samples: numb
   return { localP50: percentile(local, 50), localP99: percentile(local, 99), remoteP50: percentile(remote, 50), remoteP99: percentile(remote, 99), heldShare };
 }
 
+/** Starts the bench app; resolves with its port and a way to stop it. */
+function startApp(env: Record<string, string>): Promise<{ port: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [join(__dirname, 'redis-local-cache-app.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((done) => child.on('exit', () => done()));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      const found = /LISTENING (\d+)/.exec(output);
+      if (found) resolve({ port: Number(found[1]), stop: async () => (child.kill('SIGTERM'), await exited) });
+    });
+    void exited.then(() => reject(new Error(`redis-local-cache-app exited before listening:\n${output}`)));
+  });
+}
+
+function timedGet(agent: Agent, port: number, path: string): Promise<number> {
+  const start = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, agent }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(`${path}: ${res.statusCode}`))));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** Over HTTP: each id once outside memory (most are: 10% are held after startup), then again, kept since. */
+async function httpRound(url: string, prefix: string, ids: number, samples: number): Promise<{ local: number; remote: number }> {
+  const seeder = await startApp({ REDIS_URL: url, REDIS_PREFIX: prefix, IDS: String(ids) });
+  await seeder.stop();
+  const perEntry = 1100;
+  const app = await startApp({ REDIS_URL: url, REDIS_PREFIX: prefix, IDS: String(ids), LOCAL_CACHE_BYTES: String(Math.floor((perEntry * ids) / 10)) });
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const local: number[] = [];
+  const remote: number[] = [];
+  try {
+    const order = Array.from({ length: ids }, (_, i) => i).sort(() => Math.random() - 0.5).slice(0, samples);
+    for (const id of order) {
+      remote.push(await timedGet(agent, app.port, `/r?id=${id}`));
+      local.push(await timedGet(agent, app.port, `/r?id=${id}`));
+    }
+  } finally {
+    agent.destroy();
+    await app.stop();
+  }
+  return { local: percentile(local.sort((a, b) => a - b), 50), remote: percentile(remote.sort((a, b) => a - b), 50) };
+}
+
 /** The bench's section; skipped with a note when redis-server is not installed. */
 export async function redisLocalCacheSection(options: { smoke: boolean; rounds: number }): Promise<string> {
   const entries = options.smoke ? 500 : 20_000;
@@ -84,8 +135,13 @@ export async function redisLocalCacheSection(options: { smoke: boolean; rounds: 
   });
   if (!started) return '## Redis with a bounded local memory\n\nredis-server is not installed: skipped (`apt-get install redis-server`).\n';
   const rounds: Round[] = [];
+  const http: Array<{ local: number; remote: number }> = [];
+  const httpIds = options.smoke ? 50 : 5_000;
   try {
-    for (let i = 0; i < options.rounds; i++) rounds.push(await round(`redis://127.0.0.1:${port}`, `local-cache-${i}`, entries, samples));
+    for (let i = 0; i < options.rounds; i++) {
+      rounds.push(await round(`redis://127.0.0.1:${port}`, `local-cache-${i}`, entries, samples));
+      http.push(await httpRound(`redis://127.0.0.1:${port}`, `local-cache-http-${i}`, httpIds, Math.min(httpIds, samples)));
+    }
   } finally {
     redis.kill('SIGKILL');
   }
@@ -104,6 +160,10 @@ export async function redisLocalCacheSection(options: { smoke: boolean; rounds: 
     `| outside local memory (one HGET, then kept) | ${formatStat(of((r) => r.remoteP50), 3, ' ms')} | ${formatStat(of((r) => r.remoteP99), 3, ' ms')} |`,
     '',
     `A read that goes to Redis costs ${formatStat(gap, 3, ' ms')} more at the p50 (target: within 2 ms).`,
+    '',
+    `Over HTTP (Express, keep-alive, one request at a time; ${httpIds.toLocaleString('en-US')} combinations, 10% held): the first request of an id ` +
+      `(outside memory, except the ~10% loaded at startup) takes ${formatStat(stat(http.map((r) => r.remote)), 3, ' ms')} at the p50, the second ` +
+      `(held since) ${formatStat(stat(http.map((r) => r.local)), 3, ' ms')}: ${formatStat(stat(http.map((r) => r.remote - r.local)), 3, ' ms')} more.`,
     '',
   ].join('\n');
 }
