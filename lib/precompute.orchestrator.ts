@@ -57,9 +57,10 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
         this.resolveReady(this.summaryWithoutRun(handlers));
         return;
       }
-      const run = this.engine
-        .run(handlers, (handler) => this.startupJobs(handler))
-        .then(async (summary) => (await this.store.flush(), summary))
+      const work = () => this.engine.run(handlers, (handler) => this.startupJobs(handler)).then(async (summary) => (await this.store.flush(), summary));
+      // Transitional (redis branch): the file store keeps its lock until the store branch's claim() replaces exclusive()
+      const exclusive = (this.store as { exclusive?: <T>(work: () => Promise<T>) => Promise<T> }).exclusive?.bind(this.store);
+      const run = (exclusive ? exclusive(work) : work())
         .then((summary) => this.finish(summary))
         .then((summary) => {
           // Stale and outdated entries are refreshed after startup, never delaying it
