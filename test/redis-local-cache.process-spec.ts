@@ -135,3 +135,15 @@ describe('localCache: a bounded memory per replica', () => {
     expect(() => new RedisStore({ localCache: { maxBytes: 0 } })).toThrow('localCache.maxBytes must be a number of bytes above 0, got 0');
   });
 });
+
+describe('claim() and what callers selected', () => {
+  it('an entry Redis holds unchanged stays the same object after a claim (a caller comparing it sees no change)', async () => {
+    const prefix = `same${++prefixes}`;
+    const replica = await store(prefix);
+    await replica.put(entries(1));
+    const selected = replica.get(keyOf(0));
+    const claim = await replica.claim(keyOf(0));
+    expect(replica.get(keyOf(0))).toBe(selected);
+    await claim?.release();
+  });
+});

@@ -317,6 +317,9 @@ export class RedisStore implements PrecomputeStore {
       this.claimed.delete(key);
       return undefined;
     }
+    // Unchanged: keep the same object, so callers comparing what they selected see no change
+    const current = this.local.get(key) ?? this.claimed.get(key);
+    if (current && serializeEntry(current) === text) return current;
     // A value someone wrote into Redis by hand may not be an entry: keep what is served now
     const entry = this.tryDeserialize(key, text);
     if (!entry) return this.get(key);
