@@ -55,25 +55,17 @@ describe('hostile content', () => {
   });
 });
 
-describe('an unwritable cache directory', () => {
-  it('logs a clear error, computes and serves from memory, and writes once the directory can be created', async () => {
+describe('a cache directory that is a file', () => {
+  // Issue 13: it can never be written, so startup fails with the fix (it used to retry forever)
+  it('fails startup naming the file and the fix, and leaves the file untouched', async () => {
     const blocker = dir.file('not-a-directory');
     writeFileSync(blocker, 'a file where the cache directory should be');
     const file = `${blocker}/cache.json`;
-    const logger = new MemoryLogger();
     calls.reset();
-    const app = await createTestApp({ precompute: file, controllers: [ThingsController], logger });
-    expect(logger.lines.join('\n')).toMatch(/Cannot (lock|write) .*not-a-directory\/cache\.json/);
-    expect(calls.count()).toBe(2);
-    await request(app.getHttpServer()).get('/things?kind=b').expect(200, { kind: 'b' });
-    expect(calls.count()).toBe(2);
-    expect(app.get(PrecomputeService).get(ThingsController, 'get', { kind: 'a' })).toEqual({ kind: 'a' });
+    await expect(createTestApp({ precompute: file, controllers: [ThingsController] })).rejects.toThrow(
+      `option "cacheFile" is "${file}", but ${blocker} is a file, not a directory`,
+    );
+    expect(calls.count()).toBe(0);
     expect(readFileSync(blocker, 'utf8')).toBe('a file where the cache directory should be');
-    // The directory becomes possible: the retry writes everything
-    rmSync(blocker);
-    mkdirSync(blocker);
-    await logger.waitFor('works again');
-    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).entries)).toEqual(['GET /things?kind=a', 'GET /things?kind=b']);
-    await app.close();
   });
 });

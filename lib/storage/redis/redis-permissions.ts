@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { Denial } from './redis-rights';
+import { messages } from '../../precompute.messages';
+import { RELEASE_SCRIPT, RENEW_SCRIPT } from './redis-lease';
+import { classifyRedisError, describeDenials, neededRights, type Denial } from './redis-rights';
 
 /** The keys and channel a store of one prefix uses, and a name of its own for the probe's lease. */
 export interface ProbeTarget {
@@ -7,8 +9,6 @@ export interface ProbeTarget {
   readonly channel: string;
   readonly probeLeaseKey: string;
   readonly instance: string;
-  readonly renewScript: string;
-  readonly releaseScript: string;
 }
 
 type PipelineResult = Array<[Error | null, unknown]> | null;
@@ -43,8 +43,8 @@ export async function findDenials(client: Redis, target: ProbeTarget): Promise<D
   const lease = (await client
     .pipeline()
     .set(target.probeLeaseKey, target.instance, 'PX', 5000, 'NX')
-    .eval(target.renewScript, 1, target.probeLeaseKey, target.instance, '5000')
-    .eval(target.releaseScript, 1, target.probeLeaseKey, target.instance)
+    .eval(RENEW_SCRIPT, 1, target.probeLeaseKey, target.instance, '5000')
+    .eval(RELEASE_SCRIPT, 1, target.probeLeaseKey, target.instance)
     .exec()) as PipelineResult;
   const denials: Denial[] = [];
   const collect = (results: PipelineResult, names: ReadonlyArray<[string, string] | undefined>) =>
@@ -71,4 +71,23 @@ export async function findDenials(client: Redis, target: ProbeTarget): Promise<D
     ['eval (get, del)', target.probeLeaseKey],
   ]);
   return denials;
+}
+
+/**
+ * The startup check: every denial (the subscription's too, from `subscribed`),
+ * as a message naming what is refused and every right the store needs; undefined when none.
+ */
+export async function rightsProblem(
+  client: Redis,
+  subscribed: Promise<Error | undefined>,
+  target: ProbeTarget & { readonly prefix: string; readonly store: string },
+): Promise<string | undefined> {
+  const denials = await findDenials(client, target);
+  const subscribeError = await subscribed;
+  if (subscribeError && classifyRedisError(subscribeError.message) === 'no-permission') {
+    denials.push({ command: 'subscribe', on: target.channel, error: subscribeError.message });
+  }
+  if (denials.length === 0) return undefined;
+  const rights = neededRights(target.prefix);
+  return messages.redisNoPermission(target.store, describeDenials(denials), rights.commands, rights.keyPattern, rights.channel, rights.aclRule);
 }

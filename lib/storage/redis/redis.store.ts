@@ -1,7 +1,8 @@
 /*
  * The Redis store's facade: connection lifecycle, the claim protocol, the
- * local memory and change notifications. Pure rules live beside it
- * (local-cache, redis-rights, redis-entry-codec); it stays over 200 lines
+ * local memory and change notifications. Its parts live beside it
+ * (local-cache, redis-rights, redis-permissions, redis-read, redis-lease,
+ * redis-transfer, redis-entry-codec); it stays over 200 lines
  * because the three paths that move entries (startup, notices, reconnect)
  * share the same fields and must be read together.
  */
@@ -15,9 +16,10 @@ import type { Claim, PrecomputeStore, StoreContext } from '../precompute-store.i
 import { LocalCache } from './local-cache';
 import { createRedisClient } from './redis-client';
 import { deserializeEntry, serializeEntry } from './redis-entry-codec';
-import { holdLease, RELEASE_SCRIPT, RENEW_SCRIPT } from './redis-lease';
-import { findDenials } from './redis-permissions';
-import { classifyRedisError, describeDenials, neededRights, type Denial } from './redis-rights';
+import { holdLease } from './redis-lease';
+import { rightsProblem } from './redis-permissions';
+import { readRemote } from './redis-read';
+import { classifyRedisError } from './redis-rights';
 import { exportEntries, importEntries } from './redis-transfer';
 
 export interface RedisStoreOptions {
@@ -260,22 +262,17 @@ export class RedisStore implements PrecomputeStore {
 
   /** Fails startup when the user lacks a right the store needs, listing all of them. */
   private async checkRights(subscribed: Promise<Error | undefined>): Promise<void> {
-    const denials: Denial[] = await findDenials(this.client, {
+    const problem = await rightsProblem(this.client, subscribed, {
       entriesKey: this.entriesKey,
       channel: this.channel,
       probeLeaseKey: this.leaseKey(`startup-check:${this.instance}`),
       instance: this.instance,
-      renewScript: RENEW_SCRIPT,
-      releaseScript: RELEASE_SCRIPT,
+      prefix: this.prefix,
+      store: this.describe(),
     });
-    const subscribeError = await subscribed;
-    if (subscribeError && classifyRedisError(subscribeError.message) === 'no-permission') {
-      denials.push({ command: 'subscribe', on: this.channel, error: subscribeError.message });
-    }
-    if (denials.length === 0) return;
-    const rights = neededRights(this.prefix);
+    if (problem === undefined) return;
     await this.close();
-    throw new Error(messages.redisNoPermission(this.describe(), describeDenials(denials), rights.commands, rights.keyPattern, rights.channel, rights.aclRule));
+    throw new Error(problem);
   }
 
   /** Writes what is pending; on failure it stays pending until Redis is back. */
@@ -386,7 +383,7 @@ export class RedisStore implements PrecomputeStore {
    * replica has (computed while Redis was away, or lost by a Redis restart) go to Redis.
    */
   private async sync(): Promise<{ pulled: number; pushed: number }> {
-    const remote = await this.readRemote();
+    const remote = await readRemote(this.client, this.entriesKey, this.local, (key, text) => this.tryDeserialize(key, text));
     const changed: string[] = [];
     for (const [key, entry] of remote) {
       const local = this.local.get(key);
@@ -403,35 +400,5 @@ export class RedisStore implements PrecomputeStore {
     if (missing.length) await this.put(missing);
     if (changed.length) for (const listener of this.listeners) listener(changed);
     return { pulled: changed.length, pushed: missing.length };
-  }
-
-  /**
-   * Unbounded: all of Redis. Bounded: what memory holds now (to compare), plus
-   * the first entries of a scan while they fit, so startup loads no more than fits.
-   */
-  private async readRemote(): Promise<Map<string, CacheEntry>> {
-    const entries = new Map<string, CacheEntry>();
-    const heldKeys = this.local.bounded ? [...this.local.keys()] : [];
-    for (let start = 0; start < heldKeys.length; start += 1000) {
-      const keys = heldKeys.slice(start, start + 1000);
-      const values = await this.client.hmget(this.entriesKey, ...keys);
-      keys.forEach((key, index) => {
-        const entry = values[index] === null ? undefined : this.tryDeserialize(key, values[index] as string);
-        if (entry) entries.set(key, entry);
-      });
-    }
-    let budget = this.local.maxBytes - this.local.bytes;
-    let cursor = '0';
-    do {
-      const [next, fields] = await this.client.hscan(this.entriesKey, cursor, 'COUNT', 1000);
-      for (let i = 0; i < fields.length && budget > 0; i += 2) {
-        const entry = this.tryDeserialize(fields[i], fields[i + 1]);
-        if (!entry || entries.has(entry.key)) continue;
-        entries.set(fields[i], entry);
-        if (this.local.bounded) budget -= fields[i + 1].length + fields[i].length;
-      }
-      cursor = next;
-    } while (cursor !== '0' && budget > 0);
-    return entries;
   }
 }
