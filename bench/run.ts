@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { barChart, formatStat, stat, type Stat } from './stats';
+import { redisLocalCacheSection } from './redis-local-cache';
 
 const SMOKE = process.env.BENCH_SMOKE === '1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMOKE ? 1 : 3));
@@ -271,6 +272,8 @@ async function main(): Promise<void> {
   const warm = await warmStart(bulk.largestFile, bulk.rows[bulk.rows.length - 1].combinations);
   console.log('Replicas on Redis...');
   const replicas = await replicaSplit();
+  console.log('Redis with a bounded local memory...');
+  const localCache = await redisLocalCacheSection({ smoke: SMOKE, rounds: ROUNDS });
 
   mkdirSync(join(OUT, 'bench', 'results'), { recursive: true });
   writeFileSync(
@@ -356,6 +359,7 @@ async function main(): Promise<void> {
         `(the slowest of the three): a speed-up of ${ratio(replicas.one, replicas.three)}. The ideal is 3×; the replicas start a few hundred ms apart on 2 cores.`
       : 'redis-server is not installed: skipped (`apt-get install redis-server`).',
     '',
+    localCache,
     `Total bench time: ${Math.round((Date.now() - started) / 1000)} s.`,
     '',
   ].join('\n');

@@ -108,7 +108,7 @@ export const messages = {
     `${where}: "${timeZone}" is not a known time zone. Use an IANA name such as "Europe/Paris" or "UTC".`,
 
   // --- JSON file store (lib/storage/json-file) ---
-  cacheFileParentIsFile: (file: string, blocker: string) =>
+  cacheFileBlocked: (file: string, blocker: string) =>
     `Cache file ${file} cannot be created: ${blocker} is a file, not a directory. ` +
     'Set cacheFile to a path inside a directory (e.g. \'cache/cache.json\'), or move that file away.',
   cacheFileWriteFailed: (file: string, error: string, advice: string, maxDelaySeconds: number) =>
@@ -160,4 +160,36 @@ export const messages = {
   entryNotListening: (file: string) =>
     `${file} finished without creating a Nest application (NestFactory.create). --entry runs your compiled main file, ` +
     'which must create the app and call app.listen(); for an app that configures nothing in main.ts use --module.',
+
+  // --- Module setup and the Redis store (redis engineer) ---
+  cacheFileParentIsFile: (cacheFile: string, parent: string) =>
+    `PrecomputeModule: option "cacheFile" is "${cacheFile}", but ${parent} is a file, not a directory, so the cache ` +
+    'file can never be written there. Point cacheFile into a directory (e.g. a cache/ folder of the app), or move that file away.',
+  forRootWithoutOptions: () =>
+    'PrecomputeModule.forRoot() needs options: forRoot(\'cache.json\'), forRoot({ cacheFile: \'cache.json\', ...options }), ' +
+    'forRoot({ store: new RedisStore(...) }), or forRootAsync({ useFactory, inject }) to build them from other providers.',
+  importedTwice: (count: number, importers: readonly string[]) =>
+    `PrecomputeModule is imported ${count} times (forRoot/forRootAsync${importers.length ? `, in ${importers.join(', ')}` : ''}); ` +
+    'each import would compute every combination again, into its own store. Import it once, in the root module: it is ' +
+    'global, so @Precomputed() works in every feature module and PrecomputeService can be injected anywhere.',
+  redisUnreachable: (store: string, reason: string) =>
+    `Cannot reach Redis for ${store}: ${reason}. Start Redis or fix the connection options; or set ` +
+    "onUnavailable: 'local' to compute and serve locally until Redis is reachable.",
+  redisWrongPassword: (store: string, reason: string) =>
+    `${store}: Redis refused the credentials (${reason}). Fix the username and password of the RedisStore ` +
+    'connection: redis://user:password@host:port, or { username, password } (a user made with ACL SETUSER needs ' +
+    'its name too). onUnavailable does not apply: wrong credentials are not an outage.',
+  redisNoPassword: (store: string, reason: string) =>
+    `${store}: Redis requires a password (${reason}) and the RedisStore connection gives none. Add it: ` +
+    'redis://:password@host:port (redis://user:password@host:port for an ACL user), or { username, password }.',
+  redisNoPermission: (store: string, denied: string, commands: readonly string[], keyPattern: string, channel: string, rule: string) =>
+    `${store}: the Redis user lacks rights the store needs: ${denied}. The store needs the commands ` +
+    `${commands.join(', ')} on the keys ${keyPattern}, and the pub/sub channel ${channel}. Grant them, e.g. ` +
+    `ACL SETUSER <user> ${rule} (added to the user's rules), or choose a prefix the user has rights on.`,
+  redisWritesRefused: (store: string, reason: string, pending: number) =>
+    `${store}: Redis refuses this store's writes (${reason}); ${pending} change(s) are kept in memory but reach no ` +
+    'other replica. Grant the rights the store needs (the startup check lists them: restart to see it).',
+  redisIsCluster: (where: string, reason: string) =>
+    `${where} is a node of a Redis Cluster (${reason}). Give the cluster's nodes instead of one URL: ` +
+    '--cluster host:port,host:port (any reachable nodes; the others are found from them).',
 };

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { PrecomputeModuleOptions } from './interfaces/precompute-module-options.interface';
 import { DEFAULTS } from './precompute.constants';
 import { ignorePatternProblem } from './keys/query-ignore';
@@ -91,23 +93,24 @@ export function resolveOptions(given: PrecomputeModuleOptions, environment: Part
   for (const [name, minimum] of WHOLE_NUMBERS) {
     const value = options[name];
     if (value !== undefined && (!Number.isInteger(value) || (value as number) < minimum)) {
-      throw new Error(messages.invalidOption(name, `must be a whole number of at least ${minimum}, got ${String(value)}`));
+      throw new Error(messages.invalidOption(name, `must be a whole number of at least ${minimum}, got ${describeValue(value)}`));
     }
   }
   for (const [name, choices] of CHOICES) {
     const value = options[name];
     if (value !== undefined && !choices.includes(value)) {
-      throw new Error(messages.invalidOption(name, `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, got ${JSON.stringify(value)}`));
+      throw new Error(messages.invalidOption(name, `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, got ${describeValue(value)}`));
     }
   }
   if (options.cacheFile !== undefined && (typeof options.cacheFile !== 'string' || options.cacheFile.trim() === '')) {
-    throw new Error(messages.invalidOption('cacheFile', 'must be a non-empty file path'));
+    throw new Error(messages.invalidOption('cacheFile', `must be a non-empty file path, got ${describeValue(options.cacheFile)}`));
   }
+  if (options.cacheFile !== undefined) checkCacheFileParent(options.cacheFile);
   if (options.ttlSeconds !== undefined && !(typeof options.ttlSeconds === 'number' && options.ttlSeconds > 0)) {
-    throw new Error(messages.invalidOption('ttlSeconds', `must be a number of seconds above 0, got ${String(options.ttlSeconds)}`));
+    throw new Error(messages.invalidOption('ttlSeconds', `must be a number of seconds above 0, got ${describeValue(options.ttlSeconds)}`));
   }
   if (options.cacheControl !== undefined && options.cacheControl !== true && typeof options.cacheControl !== 'string') {
-    throw new Error(messages.invalidOption('cacheControl', 'must be a header value or true'));
+    throw new Error(messages.invalidOption('cacheControl', `must be a header value or true, got ${describeValue(options.cacheControl)}`));
   }
   if (options.ignoreQueryParams !== undefined) {
     const patterns: unknown = options.ignoreQueryParams;
@@ -120,4 +123,37 @@ export function resolveOptions(given: PrecomputeModuleOptions, environment: Part
   if (options.cacheFile === undefined && options.store === undefined) throw new Error(messages.noCacheFile());
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   return { ...DEFAULTS, ...defined } as ResolvedOptions;
+}
+
+/** A value as a message shows it: what it is and its type, so `'10'` and `10` do not read alike. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `${JSON.stringify(value)} (an array)`;
+  if (typeof value === 'string') return `${JSON.stringify(value)} (a string)`;
+  if (typeof value === 'function') return `${value.name || 'a function'} (a function)`;
+  if (typeof value === 'object') return `${value.constructor?.name ?? 'an object'} (an object)`;
+  const type = typeof value;
+  return `${String(value)} (${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type})`;
+}
+
+/**
+ * A cacheFile under a path whose ancestor is a file can never be written: the
+ * store would retry forever. The nearest existing ancestor decides.
+ */
+function checkCacheFileParent(cacheFile: string): void {
+  for (let parent = dirname(resolve(cacheFile)); ; parent = dirname(parent)) {
+    const kind = pathKind(parent);
+    if (kind === 'file') throw new Error(messages.cacheFileParentIsFile(cacheFile, parent));
+    if (kind !== 'missing' || dirname(parent) === parent) return;
+  }
+}
+
+/** Missing covers a path under a file (ENOTDIR); other errors (permissions) are the store's to report. */
+function pathKind(path: string): 'directory' | 'file' | 'missing' | 'unknown' {
+  try {
+    return statSync(path).isDirectory() ? 'directory' : 'file';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unknown';
+  }
 }

@@ -56,14 +56,16 @@ describe('hostile content', () => {
   });
 });
 
-describe('a cacheFile whose parent is a file', () => {
-  it('fails at startup naming the file in the way and the fix (0.1.0 started and retried forever)', async () => {
+describe('a cache directory that is a file', () => {
+  // Issue 13: it can never be written, so startup fails with the fix (it used to retry forever)
+  it('fails startup naming the file and the fix, and leaves the file untouched', async () => {
     const blocker = dir.file('not-a-directory');
     writeFileSync(blocker, 'a file where the cache directory should be');
+    const file = `${blocker}/cache.json`;
     calls.reset();
-    await expect(
-      createTestApp({ precompute: `${blocker}/cache.json`, controllers: [ThingsController], logger: new MemoryLogger() }),
-    ).rejects.toThrow(`${blocker} is a file, not a directory. Set cacheFile to a path inside a directory`);
+    await expect(createTestApp({ precompute: file, controllers: [ThingsController] })).rejects.toThrow(
+      `option "cacheFile" is "${file}", but ${blocker} is a file, not a directory`,
+    );
     expect(calls.count()).toBe(0);
     expect(readFileSync(blocker, 'utf8')).toBe('a file where the cache directory should be');
   });

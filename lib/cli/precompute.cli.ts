@@ -10,7 +10,7 @@ import { PrecomputeService } from '../precompute.service';
 import { setOptionOverrides } from '../precompute.options';
 import { runEntryUntilListen } from './entry-runner';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
-import { RedisStore } from '../storage/redis/redis.store';
+import { transferRedisData } from '../storage/redis/redis-transfer';
 import { CliLogger } from './cli-logger';
 
 const USAGE = `Usage:
@@ -18,8 +18,8 @@ const USAGE = `Usage:
   nestjs-precompute build  --module <compiled root module> [--export AppModule] [--cache-file <path>]
   nestjs-precompute verify --entry <compiled main file> [--cache-file <path>]
   nestjs-precompute verify --module <compiled root module> [--export AppModule] [--cache-file <path>]
-  nestjs-precompute redis-export --redis <url> --file <path> [--prefix nestjs-precompute]
-  nestjs-precompute redis-import --redis <url> --file <path> [--prefix nestjs-precompute]
+  nestjs-precompute redis-export (--redis <url> | --cluster <host:port,...>) --file <path> [--prefix nestjs-precompute]
+  nestjs-precompute redis-import (--redis <url> | --cluster <host:port,...>) --file <path> [--prefix nestjs-precompute]
   nestjs-precompute --help
 
 build         computes every missing combination, writes the cache file, and exits 0 when every
@@ -39,8 +39,8 @@ redis-import  loads a cache file into a RedisStore (to seed a fleet with a file 
 const COMMANDS = {
   build: ['--module', '--entry', '--export', '--cache-file'],
   verify: ['--module', '--entry', '--export', '--cache-file'],
-  'redis-export': ['--redis', '--file', '--prefix'],
-  'redis-import': ['--redis', '--file', '--prefix'],
+  'redis-export': ['--redis', '--cluster', '--file', '--prefix'],
+  'redis-import': ['--redis', '--cluster', '--file', '--prefix'],
 } as const;
 type Command = keyof typeof COMMANDS;
 
@@ -60,7 +60,8 @@ function parse(argv: readonly string[]): Arguments {
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
     flags.set(flag, value);
   }
-  for (const required of command.startsWith('redis') ? ['--redis', '--file'] : []) {
+  if (command.startsWith('redis') && flags.has('--redis') === flags.has('--cluster')) throw new UsageError(`give one of --redis and --cluster for ${command}`);
+  for (const required of command.startsWith('redis') ? ['--file'] : []) {
     if (!flags.has(required)) throw new UsageError(`${required} is required for ${command}`);
   }
   if (!command.startsWith('redis') && flags.has('--module') === flags.has('--entry')) {
@@ -132,20 +133,13 @@ function absolute(path: string): string {
 }
 
 async function moveRedisData(args: Arguments): Promise<number> {
-  const store = new RedisStore({ connection: args.flags.get('--redis'), prefix: args.flags.get('--prefix') });
-  const file = args.flags.get('--file') as string;
+  const target = { redis: args.flags.get('--redis'), cluster: args.flags.get('--cluster'), prefix: args.flags.get('--prefix') };
   try {
-    await store.open({ logger: new CliLogger(process.stdout, true) });
-    const count = args.command === 'redis-export' ? await store.exportToFile(file) : await store.importFromFile(file);
-    process.stdout.write(
-      args.command === 'redis-export' ? `Exported ${count} entries from ${store.describe()} to ${file}\n` : `Imported ${count} entries from ${file} into ${store.describe()}\n`,
-    );
+    process.stdout.write(`${await transferRedisData(args.command === 'redis-export' ? 'export' : 'import', target, args.flags.get('--file') as string)}\n`);
     return 0;
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 1;
-  } finally {
-    await store.close();
   }
 }
 

@@ -45,6 +45,18 @@ export class PrecomputeServing {
     }
   }
 
+  /**
+   * For a store that holds only part of its entries in memory (RedisStore's
+   * `localCache`): reads a key it does not hold, in one round trip. Undefined
+   * when the store holds everything (its `get()` is the whole answer).
+   */
+  fetch(key: string): Promise<CacheEntry | undefined> | undefined {
+    return this.store.fetch?.(key).catch((error: unknown) => {
+      this.logger.error(`Reading ${key} from ${this.store.describe()} failed, answering live: ${errorMessage(error)}`);
+      return undefined;
+    });
+  }
+
   /** A hit was served: a stale entry gets refreshed in the background. */
   noticeHit(handler: PrecomputedHandler, entry: CacheEntry): void {
     this.scheduler.noticeHit(handler, entry);

@@ -72,6 +72,17 @@ export class PrecomputeInterceptor implements NestInterceptor, OnModuleInit {
       this.serving.noticeHit(handler, read.entry);
       return this.serve(read.entry, handler, request, http.getResponse());
     }
+    // A store holding part of its entries in memory (RedisStore's localCache) reads the rest on a miss
+    const fetching = this.serving.fetch(key);
+    if (fetching) {
+      return from(fetching).pipe(
+        mergeMap((fetched) => {
+          if (!fetched) return this.miss(handler, key, request, http.getResponse(), next);
+          this.serving.noticeHit(handler, fetched);
+          return this.serve(fetched, handler, request, http.getResponse());
+        }),
+      );
+    }
     return this.miss(handler, key, request, http.getResponse(), next);
   }
 

@@ -44,6 +44,13 @@ export interface PrecomputeStore {
   claim(key: string): Promise<Claim | undefined>;
   /** Makes everything stored so far durable in its final form (e.g. the file compacted); called after a run. */
   flush(): Promise<void>;
+  /**
+   * Optional, for stores that hold only part of their entries in memory
+   * (RedisStore with `localCache`): `get(key)`, or on a local miss the entry
+   * read from the backing store (then kept in memory). The serving path awaits
+   * it on a miss before answering live; stores holding everything omit it.
+   */
+  fetch?(key: string): Promise<CacheEntry | undefined>;
   /** Calls `listener` with the keys whose entries changed from outside this process. */
   onExternalChange(listener: (keys: readonly string[]) => void): void;
   /** For logs: `cache.json`, `redis://.../prefix`. */

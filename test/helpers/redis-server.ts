@@ -20,8 +20,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts redis-server (installed by .ci/run); fails loudly when it is missing. */
-export async function startRedis(): Promise<RedisServer> {
+/**
+ * Starts redis-server (installed by .ci/run); fails loudly when it is missing.
+ * `args` are extra redis-server options, e.g. `['--requirepass', 'secret']`.
+ */
+export async function startRedis(args: readonly string[] = []): Promise<RedisServer> {
   const found = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (found.error) {
     throw new Error('redis-server is not installed: .ci/run installs it (apt-get install redis-server); install it to run these tests');
@@ -30,7 +33,7 @@ export async function startRedis(): Promise<RedisServer> {
   let child: ChildProcess | undefined;
   const start = () =>
     new Promise<void>((resolve, reject) => {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';

@@ -37,7 +37,7 @@ export async function prepareDirectory(path: string, describe: string): Promise<
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOTDIR' && code !== 'EEXIST') return;
     const blocker = await firstFileAncestor(dirname(path));
-    if (blocker) throw new Error(messages.cacheFileParentIsFile(describe, blocker));
+    if (blocker) throw new Error(messages.cacheFileBlocked(describe, blocker));
   }
 }
 

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Query } from '@nestjs/common';
+import request from 'supertest';
+import { Precomputed, PrecomputeService, RedisStore } from '../lib';
+import { ADAPTERS, createTestApp } from './helpers/test-app';
+import { startRedis, type RedisServer } from './helpers/redis-server';
+
+const IDS = Array.from({ length: 20 }, (_, i) => String(i));
+let calls = 0;
+let generation = 'first';
+
+@Controller('report')
+class ReportController {
+  @Get()
+  @Precomputed({ params: { id: IDS } })
+  get(@Query('id') id: string) {
+    calls++;
+    return { id, generation, body: 'x'.repeat(500) };
+  }
+}
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+describe.each(ADAPTERS)('RedisStore with a bounded localCache over HTTP (%s)', (adapter) => {
+  it('startup computes nothing Redis holds; hits outside local memory are read from Redis, not computed live', async () => {
+    const prefix = `http-${adapter}`;
+    generation = 'first';
+    const seeder = await createTestApp({ precompute: { store: new RedisStore({ connection: redis.url, prefix }) }, controllers: [ReportController], adapter });
+    expect(await seeder.get(PrecomputeService).whenReady()).toMatchObject({ computed: 20 });
+    await seeder.close();
+    calls = 0;
+    generation = 'second';
+    // Room for about three entries of ~600 bytes
+    const store = new RedisStore({ connection: redis.url, prefix, localCache: { maxBytes: 2000 } });
+    const app = await createTestApp({ precompute: { store }, controllers: [ReportController], adapter });
+    expect(await app.get(PrecomputeService).whenReady()).toMatchObject({ computed: 0, failed: 0 });
+    for (const round of [1, 2]) {
+      for (const id of IDS) {
+        const res = await request(app.getHttpServer()).get(`/report?id=${id}`).expect(200);
+        expect(res.body).toMatchObject({ id, generation: 'first' });
+      }
+      expect([round, calls]).toEqual([round, 0]);
+    }
+    expect([...store.entries()].length).toBeLessThanOrEqual(3);
+    await app.close();
+  });
+});
