@@ -192,4 +192,13 @@ export const messages = {
   redisIsCluster: (where: string, reason: string) =>
     `${where} is a node of a Redis Cluster (${reason}). Give the cluster's nodes instead of one URL: ` +
     '--cluster host:port,host:port (any reachable nodes; the others are found from them).',
+
+  // --- Calling handlers at startup (lead) ---
+  pipeRefusedGeneratedValue: (handler: string, argument: string, raw: string, refusal: string) =>
+    `${handler}: the app's pipes refuse ${argument} = ${raw}, a value nestjs-precompute generated from the ` +
+    `parameter's own domain (${refusal}). A request with it would get that error live too, so nothing is cached ` +
+    'for it and the combination counts as failed. Usually the DTO lacks a conversion from the query string: ' +
+    'add @Type(() => Number) to numeric properties (or transformOptions: { enableImplicitConversion: true } to the ' +
+    'ValidationPipe), @Transform(({ value }) => value === \'true\') to booleans, or list the values the app ' +
+    'accepts with @Precomputed({ params }).',
 };

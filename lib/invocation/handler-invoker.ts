@@ -1,8 +1,9 @@
-import type { ArgumentMetadata } from '@nestjs/common';
+import { HttpException, type ArgumentMetadata, type Type } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import type { RawValue } from '../domains/domain-values';
 import type { ArgumentSpec } from '../domains/parameter-domains';
+import { messages } from '../precompute.messages';
 
 /**
  * Calls a handler for one combination the way a live request would: each
@@ -41,8 +42,30 @@ async function transform(handler: PrecomputedHandler, spec: ArgumentSpec, raw: u
     data: spec.name,
   };
   let value = raw;
-  for (const pipe of [...handler.pipes, ...spec.pipes]) {
-    value = await (pipe as { transform(value: unknown, metadata: ArgumentMetadata): unknown }).transform(value, metadata);
+  try {
+    for (const pipe of [...handler.pipes, ...spec.pipes]) {
+      value = await (pipe as { transform(value: unknown, metadata: ArgumentMetadata): unknown }).transform(value, metadata);
+    }
+  } catch (error) {
+    // The values were generated from the handler's own domain: a pipe refusing one is a setup
+    // mistake (a DTO without a conversion), a failure to report, never an answer to store
+    throw new Error(messages.pipeRefusedGeneratedValue(handler.name, describeArgument(spec), JSON.stringify(raw), refusal(error)));
   }
   return value;
+}
+
+function describeArgument(spec: ArgumentSpec): string {
+  const decorator = spec.source === 'query' ? '@Query' : '@Param';
+  if (spec.name !== undefined) return `${decorator}('${spec.name}')`;
+  const type = spec.metatype as Type | undefined;
+  return `${decorator}()${type?.name ? ` ${type.name}` : ''}`;
+}
+
+function refusal(error: unknown): string {
+  if (error instanceof HttpException) {
+    const response = error.getResponse();
+    const detail = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+    return `${error.getStatus()}: ${Array.isArray(detail) ? detail.join('; ') : String(detail)}`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
