@@ -11,7 +11,7 @@ const FIX_PARAM =
 
 export const messages = {
   cannotPrecompute: (count: number, problems: readonly string[]) =>
-    `nestjs-precompute cannot precompute ${count} handler${count === 1 ? '' : 's'}:\n` +
+    `nestjs-precompute cannot precompute these handlers (${count} problem${count === 1 ? '' : 's'}):\n` +
     problems.map((problem) => `  - ${problem}`).join('\n'),
   requestScoped: (handler: string) =>
     `${handler}: its controller is request-scoped (or depends on a request-scoped provider), so there is no ` +
@@ -48,8 +48,10 @@ export const messages = {
     `(${max.toLocaleString('en-US')}). Largest domains: ${factors}. Narrow them with ` +
     '@Precomputed({ params }), or raise maxCombinations in PrecomputeModule.forRoot().',
   keyCollision: (key: string, first: string, second: string) =>
-    `${first} and ${second} both produce the cache key "${key}" (same method and path). ` +
-    'Give the routes different paths, or precompute only one of them.',
+    `${first} and ${second} both produce the cache key "${key}" (same method, path, version and host). ` +
+    'Give the routes different paths, or precompute only one of them. If the app itself serves both (main.ts ' +
+    'sets versioning or a global prefix) and this is the CLI with --module, build with --entry <compiled main.js>: ' +
+    '--module boots the root module without what main.ts configures.',
   invalidOption: (name: string, problem: string) =>
     `PrecomputeModule: option "${name}" ${problem}. See the options table in the README.`,
   unknownOption: (name: string, known: readonly string[]) =>

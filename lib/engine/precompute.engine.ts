@@ -48,7 +48,9 @@ export class PrecomputeEngine {
     const cached = handler.total - combinations.length;
     summary.cached += cached;
     if (combinations.length === 0) {
-      this.logger.log(`All ${handler.total} combination${handler.total === 1 ? '' : 's'} of ${handler.name} already cached`);
+      this.logger.log(
+        handler.total === 1 ? `The one combination of ${handler.name} is already cached` : `All ${handler.total} combinations of ${handler.name} already cached`,
+      );
       return;
     }
     const concurrency = Math.min(handler.options.concurrency ?? this.options.concurrency, combinations.length);
