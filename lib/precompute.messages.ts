@@ -203,4 +203,9 @@ export const messages = {
     'add @Type(() => Number) to numeric properties (or transformOptions: { enableImplicitConversion: true } to the ' +
     'ValidationPipe), @Transform(({ value }) => value === \'true\') to booleans, or list the values the app ' +
     'accepts with @Precomputed({ params }).',
+  notAPrecomputedValue: (handler: string, name: string, value: unknown, values: readonly unknown[]) =>
+    `${handler}: ${String(value)} is not a precomputed value of "${name}" (its values: ${values.map((v) => (v === undefined ? '(absent)' : String(v))).join(', ')})`,
+  noHandlerHasParams: (names: readonly string[], handlers: readonly string[]) =>
+    `No precomputed handler of the target has the parameter${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')}; ` +
+    `its handlers and their parameters: ${handlers.join('; ')}`,
 };

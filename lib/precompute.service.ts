@@ -67,7 +67,16 @@ export class PrecomputeService {
   keyOf(controller: Type, method: string, params: Record<string, unknown> = {}): string {
     const handler = this.registry.findByName(controller, method);
     if (!handler) throw new Error(messages.notAPrecomputedHandler(`${controller.name}.${method}`));
-    return handler.keys.keyOf(handler.keys.params.map((param) => toRawValue(params[param.name])));
+    const names = handler.keys.params.map((param) => param.name);
+    for (const name of Object.keys(params)) {
+      if (!names.includes(name)) throw new Error(messages.unknownTargetParam(handler.name, name, names));
+    }
+    const values = handler.keys.params.map((param) => {
+      const raw = toRawValue(params[param.name]);
+      if (!param.values.includes(raw)) throw new Error(messages.notAPrecomputedValue(handler.name, param.name, raw, param.values));
+      return raw;
+    });
+    return handler.keys.keyOf(values);
   }
 
   /**
@@ -113,7 +122,13 @@ export class PrecomputeService {
       throw new Error(messages.noHandlerMatches(name));
     }
     const wanted = Object.entries(target.params ?? {}).map(([name, value]) => [name, toRawValue(value)] as const);
-    return handlers.flatMap((handler) => {
+    // Targeting a whole controller by values: its handlers that have those parameters
+    const having = target.method === undefined ? handlers.filter((handler) => wanted.every(([name]) => hasParam(handler, name))) : handlers;
+    if (having.length === 0) {
+      const described = handlers.map((handler) => `${handler.name} (${handler.keys.params.map((param) => param.name).join(', ') || 'no parameters'})`);
+      throw new Error(messages.noHandlerHasParams(wanted.map(([name]) => name), described));
+    }
+    return having.flatMap((handler) => {
       const positions = wanted.map(([name, raw]) => {
         const index = handler.keys.params.findIndex((param) => param.name === name);
         if (index < 0) throw new Error(messages.unknownTargetParam(handler.name, name, handler.keys.params.map((param) => param.name)));
@@ -122,4 +137,8 @@ export class PrecomputeService {
       return this.plans.of(handler).filter((combination) => positions.every(([index, raw]) => combination.values[index] === raw));
     });
   }
+}
+
+function hasParam(handler: PrecomputedHandler, name: string): boolean {
+  return handler.keys.params.some((param) => param.name === name);
 }

@@ -147,8 +147,17 @@ describe.each(ADAPTERS)('keeping data fresh (%s)', (adapter: AdapterName) => {
     expect(a.computed + b.computed).toBeGreaterThanOrEqual(6);
     expect(calls.count()).toBe(6);
     await expect(service.refresh({ controller: ReportController, params: { colour: 'red' } })).rejects.toThrow(
+      'No precomputed handler of the target has the parameter "colour"; its handlers and their parameters: ReportController.get (region, store)',
+    );
+    await expect(service.refresh({ controller: ReportController, method: 'get', params: { colour: 'red' } })).rejects.toThrow(
       'ReportController.get has no parameter "colour" (it has: region, store)',
     );
+    // keyOf() and get() check names and values as refresh() does, rather than making a key no request has
+    expect(() => service.keyOf(ReportController, 'get', { colour: 'red' })).toThrow('ReportController.get has no parameter "colour"');
+    expect(() => service.get(ReportController, 'get', { region: 'MARS', store: 3 })).toThrow(
+      'ReportController.get: MARS is not a precomputed value of "region"',
+    );
+    expect(service.keyOf(ReportController, 'get', { region: 'EMEA', store: 3 })).toBe('GET /report?region=EMEA&store=3');
   });
 
   it('invalidate() drops entries: the next request runs live and stores its result', async () => {
