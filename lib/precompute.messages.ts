@@ -149,7 +149,8 @@ export const messages = {
   journalKeptEdits: (count: number) =>
     `Kept ${count} hand-edited entr${count === 1 ? 'y' : 'ies'} over newer results in the journal; refresh with { force: true } to replace them`,
   cacheFileBrokenWhileRunning: (problem: string, entries: number) =>
-    `${problem} Serving the ${entries} entries in memory until it is fixed.`,
+    `${problem} It was left untouched, and nothing is written to it until it parses again; the ${entries} entries in ` +
+    'memory are served meanwhile. Fix it by hand (it is JSON).',
   cacheFileNotRewritten: (file: string) =>
     `Not rewriting ${file} while it does not parse; new results stay in the journal`,
   // --- return shapes, 4xx answers, CLI --entry (serving fidelity) ---
@@ -208,4 +209,7 @@ export const messages = {
   noHandlerHasParams: (names: readonly string[], handlers: readonly string[]) =>
     `No precomputed handler of the target has the parameter${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')}; ` +
     `its handlers and their parameters: ${handlers.join('; ')}`,
+  cacheFileValidAgain: (file: string) => `${file} is valid again: its entries are read, and it is written as usual`,
+  entryMissing: (file: string) =>
+    `--entry ${file}: no such file. Pass the compiled main file of the app (e.g. dist/main.js, after nest build or tsc), not its TypeScript source.`,
 };

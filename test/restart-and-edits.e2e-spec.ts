@@ -87,10 +87,27 @@ describe.each(ADAPTERS)('restart and hand edits (%s)', (adapter: AdapterName) =>
     const { app: running, logger } = await start();
     const file = dir.file('sales.json');
     writeFileSync(file, '{ "format": "nestjs-precompute/1", "entries": { oops');
-    await logger.waitFor('is not valid');
+    const broken = await logger.waitFor('is not valid:');
+    // The advice fits a running app: no "delete it to compute everything again" (deleting rewrites it from memory)
+    expect(broken).toContain('nothing is written to it until it parses again');
+    expect(broken).not.toContain('delete it');
     await request(running.getHttpServer()).get('/sales-report?store_id=101&subregion=EMEA').expect(200);
     await running.close();
     app = undefined;
     expect(readFileSync(file, 'utf8')).toBe('{ "format": "nestjs-precompute/1", "entries": { oops');
+  });
+
+  it('says when a broken file is valid again, and reads it', async () => {
+    const { app: running, logger } = await start();
+    const file = dir.file('sales.json');
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, '{ "format": "nestjs-precompute/1", "entries": { oops');
+    await logger.waitFor('is not valid:');
+    const parsed = JSON.parse(good) as { entries: Record<string, { value: { data: { revenue: number } } }> };
+    parsed.entries['GET /sales-report?store_id=101&subregion=EMEA'].value.data.revenue = 777;
+    writeFileSync(file, JSON.stringify(parsed, null, 2));
+    await logger.waitFor('is valid again');
+    const res = await request(running.getHttpServer()).get('/sales-report?store_id=101&subregion=EMEA').expect(200);
+    expect(res.body.data.revenue).toBe(777);
   });
 });

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { messages } from '../precompute.messages';
 
@@ -20,6 +21,7 @@ interface NestCoreLike {
  * otherwise patch a copy the app never uses.
  */
 export async function runEntryUntilListen(file: string): Promise<INestApplication> {
+  if (!existsSync(file)) throw new Error(messages.entryMissing(file));
   let corePath: string;
   try {
     corePath = createRequire(file).resolve('@nestjs/core');

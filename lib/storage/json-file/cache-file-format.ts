@@ -7,17 +7,21 @@ export const FILE_FORMAT = 'nestjs-precompute/1';
 
 /** A cache file that does not parse or does not have the expected shape. */
 export class CacheFileError extends Error {
+  /** What is wrong and where, without the advice for a start (a running app reports it with its own). */
+  readonly summary: string;
+
   constructor(
     readonly file: string,
     readonly problem: string,
     readonly line?: number,
     readonly column?: number,
   ) {
+    const summary = `Cache file ${file}${line === undefined ? '' : ` (line ${line}, column ${column})`} is not valid: ${problem}.`;
     super(
-      `Cache file ${file}${line === undefined ? '' : ` (line ${line}, column ${column})`} is not valid: ${problem}. ` +
-        'It was left untouched. Fix it by hand (it is JSON), or delete it to compute everything again, ' +
+      `${summary} It was left untouched. Fix it by hand (it is JSON), or delete it to compute everything again, ` +
         "or set onInvalidFile: 'move-aside' to keep it aside and start with an empty cache.",
     );
+    this.summary = summary;
   }
 }
 

@@ -205,7 +205,7 @@ export class JsonFileStore implements PrecomputeStore {
       if (!initial) {
         this.diskBroken = true;
         this.diskSignature = signature;
-        this.logger.error(messages.cacheFileBrokenWhileRunning(error.message, this.memory.size));
+        this.logger.error(messages.cacheFileBrokenWhileRunning(error.summary, this.memory.size));
         return;
       }
       if (this.options.onInvalidFile !== 'move-aside') throw error;
@@ -215,6 +215,7 @@ export class JsonFileStore implements PrecomputeStore {
       fromDisk = new Map();
     }
     fromDisk ??= new Map();
+    if (this.diskBroken && !initial) this.logger.log(messages.cacheFileValidAgain(this.describe()));
     this.diskBroken = false;
     const change = mergeDiskChange(this.memory, initial ? new Map() : this.disk, fromDisk);
     for (const entry of change.taken) this.memory.set(entry.key, entry);
