@@ -192,4 +192,16 @@ export const messages = {
   redisIsCluster: (where: string, reason: string) =>
     `${where} is a node of a Redis Cluster (${reason}). Give the cluster's nodes instead of one URL: ` +
     '--cluster host:port,host:port (any reachable nodes; the others are found from them).',
+
+  // --- Data domains on refresh and refresh on a schedule (cron engineer) ---
+  valuesLeftDomain: (handler: string, count: number, sample: readonly string[], store: string) =>
+    `${handler}: ${count} combination${count === 1 ? '' : 's'} left its data domain on refresh ` +
+    `(${sample.join(', ')}${count > sample.length ? ', ...' : ''}): no longer served from the cache, requests for ` +
+    `${count === 1 ? 'it' : 'them'} run live. Kept in ${store} as they are (delete them by hand if they are no longer needed).`,
+  domainRefreshFailed: (handler: string, detail: string) =>
+    `${handler}: reading its domains again for a refresh failed, so nothing of it was refreshed; the previous ` +
+    `combinations and their entries stay in use. ${detail}`,
+  cronRefreshFailed: (handler: string, failed: number, next: string) =>
+    `${handler}: the scheduled refresh (refreshCron) ended with ${failed} failure${failed === 1 ? '' : 's'}; ` +
+    `the previous values are still served. Next run at ${next}.`,
 };
