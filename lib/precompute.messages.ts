@@ -198,9 +198,6 @@ export const messages = {
     `${handler}: ${count} combination${count === 1 ? '' : 's'} left its data domain on refresh ` +
     `(${sample.join(', ')}${count > sample.length ? ', ...' : ''}): no longer served from the cache, requests for ` +
     `${count === 1 ? 'it' : 'them'} run live. Kept in ${store} as they are (delete them by hand if they are no longer needed).`,
-  domainRefreshFailed: (handler: string, detail: string) =>
-    `${handler}: reading its domains again for a refresh failed, so nothing of it was refreshed; the previous ` +
-    `combinations and their entries stay in use. ${detail}`,
   cronRefreshFailed: (handler: string, failed: number, next: string) =>
     `${handler}: the scheduled refresh (refreshCron) ended with ${failed} failure${failed === 1 ? '' : 's'}; ` +
     `the previous values are still served. Next run at ${next}.`,

@@ -44,9 +44,9 @@ export class DomainRefresh {
     for (const [source, routes] of bySource) {
       const resolved = await this.resolve(source);
       if ('failure' in resolved) {
-        const error = messages.domainRefreshFailed(source.target.name, resolved.failure);
-        this.logger.error(error);
-        failures.push({ key: source.target.name, error });
+        // The message names the handler and the parameter, and says the entries already cached stay served
+        this.logger.error(resolved.failure);
+        failures.push({ key: source.target.name, error: resolved.failure });
         failedSources.add(source);
         for (const handler of routes) handler.plan.fail(resolved.failure);
         continue;
