@@ -8,6 +8,7 @@ import { CronSchedule } from '../lib/freshness/cron-schedule';
 import { calls, CmsWebhookController, StoreReportsController, StoresService, Subregion, WEBHOOK_SECRET } from './fixtures/data-domains.controllers';
 import { ADAPTERS, createTestApp, MemoryLogger, type AdapterName } from './helpers/test-app';
 import { tempDir } from './helpers/temp-dir';
+import { waitUntil } from './helpers/waits';
 
 @Controller('nightly')
 class NightlyController {
@@ -33,12 +34,12 @@ describe.each(ADAPTERS)('data domains read again on refresh (%s)', (adapter: Ada
   let stores: StoresService;
   let n = 0;
   const open: INestApplication[] = [];
-  const start = async (controllers: Type[], options: { earlyHits?: boolean; logger?: MemoryLogger } = {}) => {
+  const start = async (controllers: Type[], options: { earlyHits?: boolean; logger?: MemoryLogger; ttlSeconds?: number } = {}) => {
     const logger = options.logger ?? new MemoryLogger();
     const app = await createTestApp({
       adapter,
       logger,
-      precompute: { cacheFile: file, earlyHits: options.earlyHits ?? false },
+      precompute: { cacheFile: file, earlyHits: options.earlyHits ?? false, ttlSeconds: options.ttlSeconds },
       controllers,
       providers: [{ provide: StoresService, useValue: stores }],
       configure: (nest) => nest.useGlobalPipes(new ValidationPipe({ transform: true })),
@@ -95,6 +96,27 @@ describe.each(ADAPTERS)('data domains read again on refresh (%s)', (adapter: Ada
     calls.reset();
     expect((await request(server).get('/stores/101/report').expect(200)).body).toEqual({ store: '101', revenue: 10 });
     expect(calls.count()).toBe(0);
+  });
+
+  it('the TTL sweep reads the data again before refreshing stale entries: a new value is computed, a removed one runs live', async () => {
+    const { server } = await start([StoreReportsController], { ttlSeconds: 1 });
+    stores.stores = [
+      { id: '102', subregion: Subregion.APAC, revenue: 2 },
+      { id: '103', subregion: Subregion.EMEA, revenue: 3 },
+    ];
+    calls.reset();
+    await waitUntil(
+      () => (calls.all().includes('report 103') && calls.all().includes('report 102') ? true : undefined),
+      `the sweep to compute the new store 103 and refresh 102 once stale (calls so far: ${calls.all().join(', ')})`,
+    );
+    await waitUntil(async () => {
+      const before = calls.count('report 103');
+      await request(server).get('/stores/103/report').expect(200);
+      return calls.count('report 103') === before ? true : undefined;
+    }, 'store 103 to be served from the cache');
+    const before = calls.count('report 101');
+    await request(server).get('/stores/101/report').expect(404);
+    expect(calls.count('report 101')).toBe(before + 1);
   });
 
   it('combinations are read again too: a new pair is computed, a removed one runs live', async () => {
