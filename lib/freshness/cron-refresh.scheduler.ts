@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
+import { errorMessage } from '../engine/error-message';
 import { HandlerPlans } from '../engine/handler-plans';
 import type { DomainSource } from '../plan/handler-plan';
 import { PrecomputeLogger } from '../precompute.logger';
@@ -100,12 +101,12 @@ export class CronRefreshScheduler implements OnApplicationShutdown {
       const domains = await this.domains.reevaluate(job.handlers);
       const combinations = job.handlers.filter((handler) => !domains.failed(handler)).flatMap((handler) => [...this.plans.of(handler)]);
       const summary = withDomainFailures(
-        await this.queue.refresh(combinations, { reason: `refreshCron ${job.schedule.expression}`, computedBefore: due.getTime() }),
+        await this.queue.refresh(combinations, { reason: `refreshCron ${job.schedule.expression}, due ${due.toISOString()}`, computedBefore: due.getTime() }),
         domains,
       );
       if (summary.failed > 0) this.logger.warn(messages.cronRefreshFailed(job.name, summary.failed, job.next?.toISOString() ?? 'never'));
     } catch (error) {
-      this.logger.error(`${job.name}: the scheduled refresh failed: ${(error as Error).message}`);
+      this.logger.error(`${job.name}: the scheduled refresh failed: ${errorMessage(error)}`);
     } finally {
       job.running = false;
     }
