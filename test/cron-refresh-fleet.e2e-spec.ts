@@ -69,7 +69,7 @@ describe.each(ADAPTERS.flatMap((adapter) => STORES.map(([name, options]) => [ada
 
     it('a refreshCron fires in both, reads the data domain again, and each combination is computed once across them', async () => {
       // Far enough ahead for both apps to start on a busy machine; checked below through status()
-      const at = new Date(Math.ceil((Date.now() + 6000) / 1000) * 1000);
+      const at = new Date(Math.ceil((Date.now() + 8000) / 1000) * 1000);
       const cron = { refreshCron: onceAt(at), refreshTimeZone: 'UTC' };
       const a = await start(cron);
       const b = await start(cron);
