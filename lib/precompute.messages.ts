@@ -212,4 +212,12 @@ export const messages = {
   cacheFileValidAgain: (file: string) => `${file} is valid again: its entries are read, and it is written as usual`,
   entryMissing: (file: string) =>
     `--entry ${file}: no such file. Pass the compiled main file of the app (e.g. dist/main.js, after nest build or tsc), not its TypeScript source.`,
+  // --- Data domains on refresh and refresh on a schedule (cron engineer) ---
+  valuesLeftDomain: (handler: string, count: number, sample: readonly string[], store: string) =>
+    `${handler}: ${count} combination${count === 1 ? '' : 's'} left its data domain on refresh ` +
+    `(${sample.join(', ')}${count > sample.length ? ', ...' : ''}): no longer served from the cache, requests for ` +
+    `${count === 1 ? 'it' : 'them'} run live. Kept in ${store} as they are (delete them by hand if they are no longer needed).`,
+  cronRefreshFailed: (handler: string, failed: number, next: string) =>
+    `${handler}: the scheduled refresh (refreshCron) ended with ${failed} failure${failed === 1 ? '' : 's'}; ` +
+    `the previous values are still served. Next run at ${next}.`,
 };

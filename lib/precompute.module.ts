@@ -11,6 +11,8 @@ import { PrecomputeEngine } from './engine/precompute.engine';
 import { FreshnessPolicy } from './freshness/freshness-policy';
 import { RefreshQueue } from './freshness/refresh-queue';
 import { RefreshScheduler } from './freshness/refresh.scheduler';
+import { CronRefreshScheduler } from './freshness/cron-refresh.scheduler';
+import { DomainRefresh } from './freshness/domain-refresh';
 import type { PrecomputeModuleOptions } from './interfaces/precompute-module-options.interface';
 import { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE } from './precompute.module-definition';
 import { environmentOverrides } from './precompute.environment';
@@ -67,6 +69,8 @@ import { PRECOMPUTE_STORE } from './storage/precompute-store.interface';
     PrecomputeEngine,
     RefreshQueue,
     RefreshScheduler,
+    DomainRefresh,
+    CronRefreshScheduler,
     LiveResults,
     PrecomputeOrchestrator,
     PrecomputeService,

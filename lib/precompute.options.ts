@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { PrecomputeModuleOptions } from './interfaces/precompute-module-options.interface';
+import { CronSchedule } from './freshness/cron-schedule';
 import { DEFAULTS } from './precompute.constants';
 import { ignorePatternProblem } from './keys/query-ignore';
 import { messages } from './precompute.messages';
@@ -35,6 +36,8 @@ const KNOWN: ReadonlyArray<keyof PrecomputeModuleOptions> = [
   'earlyHits',
   'ignoreQueryParams',
   'cacheClientErrors',
+  'refreshCron',
+  'refreshTimeZone',
 ];
 
 const WHOLE_NUMBERS: ReadonlyArray<[keyof PrecomputeModuleOptions, number]> = [
@@ -119,6 +122,10 @@ export function resolveOptions(given: PrecomputeModuleOptions, environment: Part
       const problem = ignorePatternProblem(pattern);
       if (problem) throw new Error(messages.invalidIgnorePattern('PrecomputeModule', problem));
     }
+  }
+  if (options.refreshCron !== undefined || options.refreshTimeZone !== undefined) {
+    // Checked here so a bad expression stops the app at startup, naming the option
+    new CronSchedule(options.refreshCron ?? '0 0 * * *', options.refreshTimeZone, 'PrecomputeModule: option "refreshCron"');
   }
   if (options.cacheFile === undefined && options.store === undefined) throw new Error(messages.noCacheFile());
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));

@@ -13,6 +13,7 @@ import { HandlerPlans } from './engine/handler-plans';
 import { PrecomputeEngine } from './engine/precompute.engine';
 import { FreshnessPolicy } from './freshness/freshness-policy';
 import { RefreshScheduler } from './freshness/refresh.scheduler';
+import { CronRefreshScheduler } from './freshness/cron-refresh.scheduler';
 import { isEdited } from './storage/cache-entry';
 import type { PrecomputeSummary } from './interfaces/precompute-status.interface';
 import { messages } from './precompute.messages';
@@ -44,6 +45,7 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
     private readonly runner: CombinationRunner,
     private readonly policy: FreshnessPolicy,
     private readonly scheduler: RefreshScheduler,
+    private readonly cron: CronRefreshScheduler,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
     private readonly logger: PrecomputeLogger,
@@ -69,6 +71,7 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
         .then((summary) => {
           // Stale and outdated entries are refreshed after startup, never delaying it
           this.scheduler.start(handlers);
+          this.cron.start(handlers);
           return summary;
         });
       if (this.options.startup === 'blocking') await run;
@@ -119,9 +122,12 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
     for (const handler of handlers) {
       for (const combination of this.plans.of(handler)) current.add(combination.key);
     }
+    // A handler whose data domains failed has no current combinations: its entries are still served, not orphans
+    const unknown = handlers.filter((handler) => handler.plan.failure !== undefined).map((handler) => handler.route.template);
     const orphans = new Map<string, number>();
     for (const entry of this.store.entries()) {
       if (current.has(entry.key)) continue;
+      if (unknown.length && unknown.some((template) => template.match(keyPath(entry.key)) !== undefined)) continue;
       const route = entry.key.split('?')[0];
       orphans.set(route, (orphans.get(route) ?? 0) + 1);
     }
@@ -132,4 +138,9 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
       );
     }
   }
+}
+
+/** The URL path of a key (`GET /stores/101/report?x=1 -H '...'` → `/stores/101/report`). */
+function keyPath(key: string): string {
+  return key.slice(key.indexOf(' ') + 1).split(/[?\s]/)[0];
 }

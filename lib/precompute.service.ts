@@ -4,6 +4,8 @@ import type { PrecomputedHandler } from './discovery/precomputed-handler';
 import { toRawValue } from './domains/domain-values';
 import { HandlerPlans, type Combination } from './engine/handler-plans';
 import { HandlerStats } from './engine/handler-stats';
+import { CronRefreshScheduler } from './freshness/cron-refresh.scheduler';
+import { DomainRefresh, withDomainFailures } from './freshness/domain-refresh';
 import { RefreshQueue } from './freshness/refresh-queue';
 import type { HandlerStatus, PrecomputeSummary } from './interfaces/precompute-status.interface';
 import { messages } from './precompute.messages';
@@ -30,6 +32,8 @@ export class PrecomputeService {
     private readonly plans: HandlerPlans,
     private readonly stats: HandlerStats,
     private readonly queue: RefreshQueue,
+    private readonly domains: DomainRefresh,
+    private readonly cron: CronRefreshScheduler,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
   ) {}
 
@@ -40,14 +44,18 @@ export class PrecomputeService {
 
   /** Per handler: total combinations, cached, computed and failed in this process, in progress. */
   status(): HandlerStatus[] {
-    return this.registry.all().map((handler) => ({
-      handler: handler.name,
-      route: `GET ${handler.keys.route.path}`,
-      total: handler.total,
-      cached: handler.total - this.plans.missing(handler).length,
-      ...this.stats.of(handler),
-      ...this.answered(handler),
-    }));
+    return this.registry.all().map((handler) => {
+      const next = this.cron.nextRun(handler);
+      return {
+        handler: handler.name,
+        route: `GET ${handler.keys.route.path}`,
+        total: handler.total,
+        cached: handler.total - this.plans.missing(handler).length,
+        ...this.stats.of(handler),
+        ...this.answered(handler),
+        ...(next ? { nextRefresh: next.toISOString() } : {}),
+      };
+    });
   }
 
   /** 4xx answers the store holds for a handler, by status (present only when there are some). */
@@ -92,10 +100,18 @@ export class PrecomputeService {
    * Recomputes the targeted combinations now, sharing work already under way,
    * and resolves with a summary. The old values are served until the new ones
    * are stored; a failure keeps the old value. Entries a person edited are kept
-   * unless `force` is set.
+   * unless `force` is set. Handlers whose domains come from data read them
+   * again first: new values are computed, removed ones are no longer served
+   * from the cache; when that data fails, the handler's previous values stay
+   * and the summary counts the failure.
    */
   async refresh(target: PrecomputeTarget = {}, options: { force?: boolean } = {}): Promise<PrecomputeSummary> {
-    return this.queue.refresh(this.combinationsOf(target), { force: options.force, reason: 'on demand' });
+    const handlers = this.handlersOf(target);
+    this.combinationsOf(target, handlers);
+    const domains = await this.domains.reevaluate(handlers);
+    const refreshed = handlers.filter((handler) => !domains.failed(handler));
+    const summary = await this.queue.refresh(this.combinationsOf(target, refreshed), { force: options.force, reason: 'on demand' });
+    return withDomainFailures(summary, domains);
   }
 
   /**
@@ -104,14 +120,14 @@ export class PrecomputeService {
    * with the number of entries dropped.
    */
   async invalidate(target: PrecomputeTarget = {}): Promise<number> {
-    const keys = this.combinationsOf(target)
+    const keys = this.combinationsOf(target, this.handlersOf(target))
       .map((combination) => combination.key)
       .filter((key) => this.store.get(key) !== undefined);
     await this.store.delete(keys);
     return keys.length;
   }
 
-  private combinationsOf(target: PrecomputeTarget): Combination[] {
+  private handlersOf(target: PrecomputeTarget): PrecomputedHandler[] {
     const handlers = this.registry.all().filter(
       (handler) =>
         (target.controller === undefined || handler.controller === target.controller) &&
@@ -121,6 +137,11 @@ export class PrecomputeService {
       const name = `${target.controller?.name ?? '*'}.${target.method ?? '*'}`;
       throw new Error(messages.noHandlerMatches(name));
     }
+    return handlers;
+  }
+
+  /** The combinations of `handlers` that `target.params` selects; throws on a parameter name a handler does not have. */
+  private combinationsOf(target: PrecomputeTarget, handlers: readonly PrecomputedHandler[]): Combination[] {
     const wanted = Object.entries(target.params ?? {}).map(([name, value]) => [name, toRawValue(value)] as const);
     // Targeting a whole controller by values: its handlers that have those parameters
     const having = target.method === undefined ? handlers.filter((handler) => wanted.every(([name]) => hasParam(handler, name))) : handlers;

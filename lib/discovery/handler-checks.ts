@@ -1,3 +1,4 @@
+import { CronSchedule } from '../freshness/cron-schedule';
 import { ignorePatternProblem } from '../keys/query-ignore';
 import { messages } from '../precompute.messages';
 import type { PrecomputedHandler } from './precomputed-handler';
@@ -15,6 +16,8 @@ export function precomputedOptionsProblem(name: string, options: PrecomputedHand
   if (options.ttlSeconds !== undefined && !(typeof options.ttlSeconds === 'number' && options.ttlSeconds > 0)) {
     return messages.invalidPrecomputedOption(name, 'ttlSeconds', `must be a number of seconds above 0, got ${String(options.ttlSeconds)}`);
   }
+  const cron = refreshCronProblem(name, options);
+  if (cron) return cron;
   const patterns: unknown = options.ignoreQueryParams;
   if (patterns === undefined) return undefined;
   if (!Array.isArray(patterns)) return messages.invalidIgnorePattern(`${name}: @Precomputed()`, 'must be an array');
@@ -23,6 +26,23 @@ export function precomputedOptionsProblem(name: string, options: PrecomputedHand
     if (problem) return messages.invalidIgnorePattern(`${name}: @Precomputed()`, problem);
   }
   return undefined;
+}
+
+/** An invalid `refreshCron` / `refreshTimeZone` of a handler, or undefined. */
+function refreshCronProblem(name: string, options: PrecomputedHandler['options']): string | undefined {
+  if (options.refreshCron === undefined && options.refreshTimeZone === undefined) return undefined;
+  try {
+    // A time zone alone applies to the module's refreshCron, checked with a placeholder expression here
+    new CronSchedule(options.refreshCron ?? '0 0 * * *', options.refreshTimeZone, `${name}: @Precomputed({ refreshCron })`);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** The handler's domain is read from data (a domain function or `combinations`), so a refresh evaluates it again. */
+export function hasDomainFunctions(options: PrecomputedHandler['options']): boolean {
+  return options.combinations !== undefined || Object.values(options.params ?? {}).some((domain) => typeof domain === 'function');
 }
 
 /** Two routes (method, path, version, host) of precomputed handlers that would share keys. */

@@ -1,7 +1,8 @@
 import { PathTemplate } from '../keys/path-template';
 import type { IgnoredQueryParam } from '../keys/query-ignore';
 import { versionLabel, type VersionSelector } from '../keys/route-version';
-import type { PlannedKeys } from '../plan/planned-keys';
+import { HandlerPlan, type DomainSource } from '../plan/handler-plan';
+import type { ResolvedHandlerDomains } from '../plan/resolve-handler-domains';
 import type { NestRoute } from './nest-routes';
 import type { PrecomputedHandler } from './precomputed-handler';
 
@@ -14,7 +15,9 @@ export interface HandlerRouteInput {
   readonly host: unknown;
   readonly early: PrecomputedHandler['early'];
   /** The handler's domains and plan, built for its first route; each route gets its own copy. */
-  readonly plan: PlannedKeys;
+  readonly domains: Pick<ResolvedHandlerDomains, 'keys' | 'failure'>;
+  /** What re-evaluates them on a refresh, shared by the routes. */
+  readonly source: DomainSource;
   readonly ignored: IgnoredQueryParam;
 }
 
@@ -25,17 +28,25 @@ export interface HandlerRouteInput {
  * are left to the interceptor.
  */
 export function perRoute(
-  common: Omit<PrecomputedHandler, 'name' | 'keys' | 'route' | 'early'>,
+  common: Omit<PrecomputedHandler, 'name' | 'keys' | 'total' | 'plan' | 'route' | 'early'>,
   input: HandlerRouteInput,
 ): PrecomputedHandler[] {
   const { name, routes, selector, host, early } = input;
   return routes.map((route) => {
     const label = versionLabel(selector, route.version) + (host === undefined ? '' : ` [host ${[host].flat().map(String).join(', ')}]`);
     const template = new PathTemplate(route.path);
+    const plan = new HandlerPlan(input.source, { method: 'GET', path: route.path, label }, input.ignored, input.domains);
     return {
       ...common,
       name: routes.length === 1 ? name : `${name} (GET ${route.path}${label})`,
-      keys: input.plan.atRoute({ method: 'GET', path: route.path, label }, input.ignored),
+      // Getters, not copies: a refresh that reads the data again swaps the plan under every holder of the handler
+      get keys() {
+        return plan.keys;
+      },
+      get total() {
+        return plan.total;
+      },
+      plan,
       route: { template, version: route.version, unconstrained: route.unconstrained },
       early: early && template.simple ? early : undefined,
     };

@@ -31,7 +31,7 @@ import {
   NestRoutePaths,
   type PipeLike,
 } from './nest-internals';
-import { collisions, precomputedOptionsProblem } from './handler-checks';
+import { collisions, hasDomainFunctions, precomputedOptionsProblem } from './handler-checks';
 import { isRouteOf, perRoute } from './handler-routes';
 import { answersGet, collectNestRoutes, type NestRoute } from './nest-routes';
 import { PrecomputeMetadataAccessor } from './precompute-metadata.accessor';
@@ -127,10 +127,9 @@ export class PrecomputeExplorer {
     if (method !== RequestMethod.GET) return messages.notGet(name, RequestMethod[method]);
     const optionProblem = precomputedOptionsProblem(name, options);
     if (optionProblem) return optionProblem;
-    const domains = await resolveHandlerDomains(
-      { name, controller, methodName, options },
-      { moduleRef: this.moduleRef, route: { method: 'GET', path: routes[0].path }, maxCombinations: this.options.maxCombinations, classValidator },
-    );
+    const target = { name, controller, methodName, options };
+    const context = { moduleRef: this.moduleRef, route: { method: 'GET', path: routes[0].path }, maxCombinations: this.options.maxCombinations, classValidator };
+    const domains = await resolveHandlerDomains(target, context);
     if (domains.problems.length) return [...domains.problems];
     if (domains.failure) this.logger.error(domains.failure);
     const interceptors = [
@@ -169,10 +168,10 @@ export class PrecomputeExplorer {
       sendsPrebuiltBody,
       filtered:
         this.config.getGlobalFilters().length + this.config.getGlobalRequestFilters().length + readFilters(controller).length + readFilters(handler).length > 0,
-      total: domains.total,
     };
     const ignored = compileIgnoredQueryParams([...(this.options.ignoreQueryParams ?? []), ...(options.ignoreQueryParams ?? [])]);
-    return perRoute(common, { name, routes, selector, host, early, plan: domains.keys, ignored });
+    const source = { target, context, dynamic: hasDomainFunctions(options) };
+    return perRoute(common, { name, routes, selector, host, early, domains, source, ignored });
   }
 
   /** Pipe and interceptor classes in metadata become the instances Nest made for them. */

@@ -3,6 +3,7 @@ import type { ArgumentSpec } from '../domains/parameter-domains';
 import type { PrecomputedOptions } from '../interfaces/precomputed-options.interface';
 import type { CacheKeyBuilder } from '../keys/cache-key';
 import type { PathTemplate } from '../keys/path-template';
+import type { HandlerPlan } from '../plan/handler-plan';
 import type { RouteVersion } from '../keys/route-version';
 
 /** The one route (path and version) a PrecomputedHandler stands for. */
@@ -29,6 +30,7 @@ export interface PrecomputedHandler {
   readonly handler: Function;
   readonly instance: object;
   readonly options: PrecomputedOptions;
+  /** The current keys (`plan.keys`): replaced when a refresh reads the handler's data domains again. */
   readonly keys: CacheKeyBuilder;
   readonly route: PrecomputedRoute;
   readonly args: readonly ArgumentSpec[];
@@ -47,5 +49,8 @@ export interface PrecomputedHandler {
    * Nest's pipeline applies.
    */
   readonly early?: { readonly status: number; readonly headers: ReadonlyArray<[string, string]> };
+  /** The number of combinations of the current plan (`plan.total`). */
   readonly total: number;
+  /** The handler's current plan on this route, and what re-evaluates its domains. */
+  readonly plan: HandlerPlan;
 }

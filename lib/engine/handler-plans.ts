@@ -11,32 +11,36 @@ export interface Combination {
   readonly values: readonly RawValue[];
 }
 
-/** Every combination of each handler, with its key, built once per handler and looked up by key. */
+/**
+ * Every combination of each handler, with its key, built once per plan and
+ * looked up by key. Cached by the handler's current keys, so a refresh that
+ * reads its data domains again (a new plan) gets new combinations.
+ */
 @Injectable()
 export class HandlerPlans {
-  private readonly plans = new WeakMap<PrecomputedHandler, readonly Combination[]>();
-  private readonly byKey = new WeakMap<PrecomputedHandler, ReadonlyMap<string, Combination>>();
+  private readonly plans = new WeakMap<object, readonly Combination[]>();
+  private readonly byKey = new WeakMap<object, ReadonlyMap<string, Combination>>();
 
   constructor(@Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore) {}
 
   /** Every combination of a handler, in plan order. */
   of(handler: PrecomputedHandler): readonly Combination[] {
-    let plan = this.plans.get(handler);
+    let plan = this.plans.get(handler.keys);
     if (!plan) {
       const built: Combination[] = [];
       for (const values of combinations(handler.keys)) built.push({ handler, key: handler.keys.keyOf(values), values });
       plan = built;
-      this.plans.set(handler, plan);
+      this.plans.set(handler.keys, plan);
     }
     return plan;
   }
 
   /** The combination of a handler with this key, if the key is one of its combinations. */
   find(handler: PrecomputedHandler, key: string): Combination | undefined {
-    let byKey = this.byKey.get(handler);
+    let byKey = this.byKey.get(handler.keys);
     if (!byKey) {
       byKey = new Map(this.of(handler).map((combination) => [combination.key, combination]));
-      this.byKey.set(handler, byKey);
+      this.byKey.set(handler.keys, byKey);
     }
     return byKey.get(key);
   }

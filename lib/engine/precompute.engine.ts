@@ -45,6 +45,8 @@ export class PrecomputeEngine {
   }
 
   private async runHandler(handler: PrecomputedHandler, combinations: readonly Combination[], summary: RunSummary): Promise<void> {
+    // Its data domains failed (logged by discovery): a failure of the run, so `build` exits 1 and failOnError applies
+    if (handler.plan.failure !== undefined) summary.add(handler.name, { error: handler.plan.failure });
     const cached = handler.total - combinations.length;
     summary.cached += cached;
     if (combinations.length === 0) {

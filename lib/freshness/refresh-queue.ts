@@ -22,6 +22,12 @@ export interface RefreshRequest {
    * may have refreshed it meanwhile, so a fleet refreshes each stale entry once.
    */
   readonly onlyIfStale?: boolean;
+  /**
+   * Only entries computed before this time (ms since epoch): a scheduled run
+   * passes the time it was due, so when processes sharing the store all fire,
+   * the first to claim a key computes it and the others find it done.
+   */
+  readonly computedBefore?: number;
 }
 
 /**
@@ -99,6 +105,7 @@ export class RefreshQueue {
   private stillNeeded({ handler, key }: Combination, request: RefreshRequest): boolean {
     const entry = this.store.get(key);
     if (entry && !request.force && isEdited(entry)) return false;
+    if (entry && request.computedBefore !== undefined && entry.computedAt >= request.computedBefore) return false;
     if (request.onlyIfStale) return entry !== undefined && this.policy.isStale(handler, entry);
     return true;
   }

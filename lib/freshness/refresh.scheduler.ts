@@ -8,6 +8,7 @@ import { PrecomputeLogger } from '../precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { isEdited, type CacheEntry } from '../storage/cache-entry';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
+import { DomainRefresh } from './domain-refresh';
 import { FreshnessPolicy } from './freshness-policy';
 import { RefreshQueue } from './refresh-queue';
 
@@ -38,6 +39,7 @@ export class RefreshScheduler implements OnApplicationShutdown {
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
     private readonly logger: PrecomputeLogger,
+    private readonly domains: DomainRefresh,
   ) {}
 
   /** Starts sweeping for stale entries; the first sweep runs at once. */
@@ -72,7 +74,9 @@ export class RefreshScheduler implements OnApplicationShutdown {
   private async sweep(): Promise<void> {
     if (this.stopped) return;
     const now = Date.now();
+    const reread = new Set<unknown>();
     for (const handler of this.handlers) {
+      if (!(await this.rereadDomains(handler, now, reread))) continue;
       const stale: Combination[] = [];
       let outdated = false;
       for (const combination of this.plans.of(handler)) {
@@ -91,6 +95,31 @@ export class RefreshScheduler implements OnApplicationShutdown {
       }
       if (stale.length) await this.refreshInBackground(stale, outdated ? 'new version' : 'stale');
     }
+  }
+
+  /**
+   * A handler with data domains and stale entries is about to be refreshed:
+   * its domains are read again first (once per sweep for all its routes), and
+   * values new in them are computed. False when that data failed: the handler
+   * keeps its previous plan and is not refreshed by this sweep.
+   */
+  private async rereadDomains(handler: PrecomputedHandler, now: number, reread: Set<unknown>): Promise<boolean> {
+    const source = handler.plan.source;
+    if (!source.dynamic || reread.has(source)) return reread.has(source) ? handler.plan.failure === undefined : true;
+    const anyStale = this.plans.of(handler).some((combination) => {
+      const entry = this.store.get(combination.key);
+      return entry !== undefined && this.policy.isStale(handler, entry, now) && !isEdited(entry);
+    });
+    if (!anyStale) return true;
+    reread.add(source);
+    const result = await this.domains.reevaluate(this.handlers.filter((candidate) => candidate.plan.source === source));
+    if (result.failed(handler)) return false;
+    for (const route of this.handlers.filter((candidate) => candidate.plan.source === source)) {
+      const added = this.plans.missing(route);
+      // Computed once across processes: one that finds it stored since this sweep began leaves it
+      if (added.length) await this.queue.refresh(added, { reason: 'new in its data domain', computedBefore: now });
+    }
+    return true;
   }
 
   private async refreshInBackground(combinations: readonly Combination[], reason: string): Promise<void> {

@@ -45,6 +45,10 @@ export interface PrecomputeModuleOptions {
   persistLiveResults?: boolean;
   /** Seconds after which an entry is stale (served, recomputed in the background). Default: never. */
   ttlSeconds?: number;
+  /** Default `@Precomputed({ refreshCron })` of every handler: recompute its combinations at these times. Default: none. */
+  refreshCron?: string;
+  /** IANA time zone of `refreshCron` (e.g. `'Europe/Paris'`). Default: the process's. */
+  refreshTimeZone?: string;
   /** `Cache-Control` of cached answers (see `@Precomputed({ cacheControl })`). Default: none. */
   cacheControl?: string | true;
   /** Entries of an older `@Precomputed({ version })`: refreshed in the `background` (default) or before listening (`blocking`). */

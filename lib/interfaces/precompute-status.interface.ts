@@ -11,6 +11,8 @@ export interface HandlerStatus {
   inProgress: number;
   /** Cached answers given as a 4xx HttpException, by status (e.g. `{ 404: 3 }`), when there are any; part of `cached`, not failures. */
   answered?: Record<number, number>;
+  /** When the next scheduled refresh (`refreshCron`) is due, as an ISO date; absent without a schedule. */
+  nextRefresh?: string;
 }
 
 /** The result of one precompute run. */

@@ -63,6 +63,16 @@ export interface PrecomputedOptions {
   /** Seconds after which an entry is stale: still served, recomputed in the background. */
   ttlSeconds?: number;
   /**
+   * Recompute every combination of this handler at these times (a cron
+   * expression, as `@Cron()` of `@nestjs/schedule`: `'0 2 * * *'` is 02:00 every
+   * day), reading its data domains again first. Old values are served until the
+   * new ones are stored; hand edits are kept; processes sharing the store
+   * compute each combination once. Overrides the module's `refreshCron`.
+   */
+  refreshCron?: string;
+  /** IANA time zone of `refreshCron` (e.g. `'Europe/Paris'`); default the module's, else the process's. */
+  refreshTimeZone?: string;
+  /**
    * `Cache-Control` of cached answers: a header value, or `true` for one
    * derived from the TTL (`max-age` = seconds left, `stale-while-revalidate` = TTL).
    */

@@ -18,7 +18,8 @@ export class StoresController {
 
   /** Exactly the (subregion, store) pairs that exist: 4 combinations, not 3 subregions × 4 stores. */
   @Get('by-subregion')
-  @Precomputed({ combinations: (ref) => ref.get(StoresService, { strict: false }).pairs() })
+  // Recomputed every night at 02:00 (Paris), reading the pairs again first
+  @Precomputed({ combinations: (ref) => ref.get(StoresService, { strict: false }).pairs(), refreshCron: '0 2 * * *', refreshTimeZone: 'Europe/Paris' })
   bySubregion(@Query() query: StoreInSubregionQuery) {
     const store = this.stores.get(query.store_id);
     // A pair that is not listed runs live: the handler decides
