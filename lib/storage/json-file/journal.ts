@@ -1,7 +1,8 @@
-import { appendFileSync, readFileSync, renameSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, renameSync, rmSync, statSync, truncateSync } from 'node:fs';
 import type { CacheEntry } from '../cache-entry';
 import { storedMeta, storedValueText } from '../stored-entry';
 import { toEntry } from './cache-file-format';
+import { readJournalLines } from './journal-lines';
 
 /** One change, as the journal records it. */
 export type JournalRecord =
@@ -68,9 +69,16 @@ export class Journal {
   read(): JournalContents {
     // Taken first: a record appended meanwhile is read again next time, never missed
     const state = this.state();
-    let text: string;
+    const records: JournalRecord[] = [];
+    let corruptLines = 0;
+    let tail: string;
     try {
-      text = readFileSync(this.path, 'utf8');
+      // Line by line: a journal may be larger than a string can hold (a million results killed before compaction)
+      tail = readJournalLines(this.path, (line) => {
+        const record = line ? parseRecord(line, this.path) : undefined;
+        if (record) records.push(record);
+        else if (line) corruptLines++;
+      }).tail;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -80,17 +88,8 @@ export class Journal {
       throw error;
     }
     this.known = state.id;
-    const lines = text.split('\n');
-    // A complete journal ends with a newline, so the last piece is empty
-    const last = lines.pop() ?? '';
-    const records: JournalRecord[] = [];
-    let corruptLines = 0;
-    for (const line of lines) {
-      const record = line ? parseRecord(line, this.path) : undefined;
-      if (record) records.push(record);
-      else if (line) corruptLines++;
-    }
-    return { records, corruptLines, tornTail: last.length > 0 };
+    // A complete journal ends with a newline, so nothing is left after the last one
+    return { records, corruptLines, tornTail: tail.length > 0 };
   }
 
   /** Removes the journal once compaction made it redundant. */
