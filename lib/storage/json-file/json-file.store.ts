@@ -149,6 +149,7 @@ export class JsonFileStore implements PrecomputeStore {
     await this.writer.compact();
     this.retry?.stop();
     await this.claims?.drop(true);
+    this.journal?.close();
   }
 
   /** Runs `work` holding the lock, or without it when the directory cannot be locked. */
