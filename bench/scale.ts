@@ -210,7 +210,10 @@ export function scaleScenarios(smoke: boolean): Scenario[] {
 
 /** Writes the charts into `out`/bench/results and returns the report section. */
 export async function runScaleBenchmarks(work: string, out: string, smoke: boolean, log: (line: string) => void): Promise<string> {
-  const rows = await scaleBenchmarks(work, scaleScenarios(smoke), Number(process.env.SCALE_ROUNDS ?? 1), log);
+  // SCALE_ONLY=100000,1000000: only the scenarios of these entry counts (re-measuring some rows)
+  const only = process.env.SCALE_ONLY?.split(',').map(Number);
+  const scenarios = scaleScenarios(smoke).filter((scenario) => !only || only.includes(scenario.count));
+  const rows = await scaleBenchmarks(work, scenarios, Number(process.env.SCALE_ROUNDS ?? 1), log);
   const charts = scaleCharts(rows);
   mkdirSync(join(out, 'bench', 'results'), { recursive: true });
   writeFileSync(join(out, 'bench', 'results', 'scale-start.svg'), charts.start);
