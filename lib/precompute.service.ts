@@ -1,6 +1,5 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
 import { PrecomputeRegistry } from './discovery/precompute.registry';
-import type { PrecomputedHandler } from './discovery/precomputed-handler';
 import { toRawValue } from './domains/domain-values';
 import { HandlerPlans, type Combination } from './engine/handler-plans';
 import { HandlerStats } from './engine/handler-stats';
@@ -40,24 +39,18 @@ export class PrecomputeService {
 
   /** Per handler: total combinations, cached, computed and failed in this process, in progress. */
   status(): HandlerStatus[] {
-    return this.registry.all().map((handler) => ({
-      handler: handler.name,
-      route: `GET ${handler.keys.route.path}`,
-      total: handler.total,
-      cached: handler.total - this.plans.missing(handler).length,
-      ...this.stats.of(handler),
-      ...this.answered(handler),
-    }));
-  }
-
-  /** 4xx answers the store holds for a handler, by status (present only when there are some). */
-  private answered(handler: PrecomputedHandler): Pick<HandlerStatus, 'answered'> {
-    const answered: Record<number, number> = {};
-    for (const combination of this.plans.of(handler)) {
-      const status = this.store.get(combination.key)?.status;
-      if (status !== undefined) answered[status] = (answered[status] ?? 0) + 1;
-    }
-    return Object.keys(answered).length ? { answered } : {};
+    return this.registry.all().map((handler) => {
+      // One pass over the plan for both figures (4xx answers present only when there are some)
+      const { cached, answered } = this.plans.held(handler);
+      return {
+        handler: handler.name,
+        route: `GET ${handler.keys.route.path}`,
+        total: handler.total,
+        cached,
+        ...this.stats.of(handler),
+        ...(Object.keys(answered).length ? { answered } : {}),
+      };
+    });
   }
 
   /**
