@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { barChart, formatStat, stat, type Stat } from './stats';
 import { redisLocalCacheSection } from './redis-local-cache';
+import { runScaleBenchmarks } from './scale';
 
 const SMOKE = process.env.BENCH_SMOKE === '1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMOKE ? 1 : 3));
@@ -274,6 +275,8 @@ async function main(): Promise<void> {
   const replicas = await replicaSplit();
   console.log('Redis with a bounded local memory...');
   const localCache = await redisLocalCacheSection({ smoke: SMOKE, rounds: ROUNDS });
+  console.log('Scale: large files and a million entries...');
+  const scale = await runScaleBenchmarks(work, OUT, SMOKE, (line) => console.log(line));
 
   mkdirSync(join(OUT, 'bench', 'results'), { recursive: true });
   writeFileSync(
@@ -360,6 +363,8 @@ async function main(): Promise<void> {
       : 'redis-server is not installed: skipped (`apt-get install redis-server`).',
     '',
     localCache,
+    scale,
+    '',
     `Total bench time: ${Math.round((Date.now() - started) / 1000)} s.`,
     '',
   ].join('\n');

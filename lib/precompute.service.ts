@@ -46,26 +46,18 @@ export class PrecomputeService {
   status(): HandlerStatus[] {
     return this.registry.all().map((handler) => {
       const next = this.cron.nextRun(handler);
+      // One pass over the plan for both figures (4xx answers present only when there are some)
+      const { cached, answered } = this.plans.held(handler);
       return {
         handler: handler.name,
         route: `GET ${handler.keys.route.path}`,
         total: handler.total,
-        cached: handler.total - this.plans.missing(handler).length,
+        cached,
         ...this.stats.of(handler),
-        ...this.answered(handler),
+        ...(Object.keys(answered).length ? { answered } : {}),
         ...(next ? { nextRefresh: next.toISOString() } : {}),
       };
     });
-  }
-
-  /** 4xx answers the store holds for a handler, by status (present only when there are some). */
-  private answered(handler: PrecomputedHandler): Pick<HandlerStatus, 'answered'> {
-    const answered: Record<number, number> = {};
-    for (const combination of this.plans.of(handler)) {
-      const status = this.store.get(combination.key)?.status;
-      if (status !== undefined) answered[status] = (answered[status] ?? 0) + 1;
-    }
-    return Object.keys(answered).length ? { answered } : {};
   }
 
   /**

@@ -26,6 +26,8 @@ describe('npm run bench (smoke: tiny sizes, so it cannot rot)', () => {
       '| app, all cached |',
       '`JSON.parse` of the file',
       'three replicas starting together finish in',
+      '## Scale: large files and a million entries',
+      '× 1 KB |',
     ]) {
       expect(report).toContain(row);
     }

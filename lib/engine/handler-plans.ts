@@ -45,6 +45,23 @@ export class HandlerPlans {
     return byKey.get(key);
   }
 
+  /**
+   * How many combinations of a handler the store holds, and its 4xx answers by
+   * status, in one pass that allocates nothing per combination: `status()` may
+   * be polled (a health check) on a plan of a million combinations.
+   */
+  held(handler: PrecomputedHandler): { cached: number; answered: Record<number, number> } {
+    let cached = 0;
+    const answered: Record<number, number> = {};
+    for (const combination of this.of(handler)) {
+      const entry = this.store.get(combination.key);
+      if (!entry) continue;
+      cached++;
+      if (entry.status !== undefined) answered[entry.status] = (answered[entry.status] ?? 0) + 1;
+    }
+    return { cached, answered };
+  }
+
   /** The combinations of a handler that the store does not hold. */
   missing(handler: PrecomputedHandler): Combination[] {
     return this.of(handler).filter((combination) => !this.store.get(combination.key));

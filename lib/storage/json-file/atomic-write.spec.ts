@@ -59,9 +59,9 @@ describe('writeAtomically', () => {
 });
 
 describe('finishInterruptedWrites', () => {
-  const parses = (text: string) => {
+  const parses = async (path: string) => {
     try {
-      JSON.parse(text);
+      JSON.parse(readFileSync(path, 'utf8'));
       return true;
     } catch {
       return false;

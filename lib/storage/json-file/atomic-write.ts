@@ -1,4 +1,4 @@
-import { copyFile, link, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 const WRITE_CHUNK = 1 << 20;
@@ -32,6 +32,9 @@ export interface AtomicWriteOptions {
   readonly beforeReplace?: () => Promise<boolean>;
 }
 
+/** What to write: text chunks, or a function writing the content into the open file (the cache file's streaming writer). */
+export type AtomicContent = Iterable<string> | ((handle: FileHandle) => Promise<void>);
+
 /** Temporary files this process is writing now (another store of this process may open the same file meanwhile). */
 const inProgress = new Set<string>();
 
@@ -49,14 +52,14 @@ export function temporaryPath(file: string, pid = process.pid): string {
  * so a start after a crash mid-copy finishes it (`finishInterruptedWrites`).
  * The temporary file never outlives a failure.
  */
-export async function writeAtomically(file: string, chunks: Iterable<string>, options: AtomicWriteOptions = {}): Promise<WriteOutcome> {
+export async function writeAtomically(file: string, content: AtomicContent, options: AtomicWriteOptions = {}): Promise<WriteOutcome> {
   const temporary = temporaryPath(file);
   // A second name for the old content: the rename then does not free a large file's blocks, which
   // takes tens of ms on ext4 at 50 MB, all inside the window where an edit could still be missed
   const previous = `${file}.tmp-old-${process.pid}`;
   inProgress.add(temporary).add(previous);
   try {
-    await writeDurably(temporary, chunks);
+    await writeDurably(temporary, content);
     // Taken before the rename, which keeps inode, size and mtime: an edit landing after it still differs
     const signature = await fileSignature(temporary);
     await rm(previous, { force: true });
@@ -90,18 +93,22 @@ export async function writeAtomically(file: string, chunks: Iterable<string>, op
   }
 }
 
-async function writeDurably(path: string, chunks: Iterable<string>): Promise<void> {
+async function writeDurably(path: string, content: AtomicContent): Promise<void> {
   const handle = await open(path, 'w');
   try {
-    let buffer = '';
-    for (const chunk of chunks) {
-      buffer += chunk;
-      if (buffer.length >= WRITE_CHUNK) {
-        await handle.write(buffer);
-        buffer = '';
+    if (typeof content === 'function') {
+      await content(handle);
+    } else {
+      let buffer = '';
+      for (const chunk of content) {
+        buffer += chunk;
+        if (buffer.length >= WRITE_CHUNK) {
+          await handle.write(buffer);
+          buffer = '';
+        }
       }
+      await handle.write(buffer);
     }
-    await handle.write(buffer);
     await handle.sync();
   } finally {
     await handle.close();
@@ -138,7 +145,7 @@ export interface LeftoverReport {
  * not parse and such a temporary file does (a crash while copying into a
  * bind-mounted file), the copy is finished first.
  */
-export async function finishInterruptedWrites(file: string, parses: (text: string) => boolean): Promise<LeftoverReport> {
+export async function finishInterruptedWrites(file: string, parses: (path: string) => Promise<boolean>): Promise<LeftoverReport> {
   const prefix = `${basename(file)}.tmp-`;
   let names: string[];
   try {
@@ -166,9 +173,10 @@ export async function finishInterruptedWrites(file: string, parses: (text: strin
   return { removed, ...(finished ? { finished } : {}) };
 }
 
-async function readsWell(path: string, parses: (text: string) => boolean): Promise<boolean> {
+async function readsWell(path: string, parses: (path: string) => Promise<boolean>): Promise<boolean> {
+  // By path, not text: the file may be larger than a string can hold
   try {
-    return parses(await readFile(path, 'utf8'));
+    return await parses(path);
   } catch {
     return false;
   }

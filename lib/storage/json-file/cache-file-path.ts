@@ -1,8 +1,8 @@
-import { lstat, mkdir, readFile, readlink, stat } from 'node:fs/promises';
+import { lstat, mkdir, readlink, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { messages } from '../../precompute.messages';
-import type { CacheEntry } from '../cache-entry';
-import { parseCacheFile } from './cache-file-format';
+import { CacheFileError } from './cache-file-format';
+import { readCacheFile as readStreaming, readChangedEntries, type CacheFileIndex, type CacheFileRead } from './cache-file-reader';
 
 /**
  * The file the store really writes: a symlinked cache file (pointing into a
@@ -55,22 +55,31 @@ async function firstFileAncestor(directory: string): Promise<string | undefined>
 }
 
 /**
- * Reads and parses the cache file: undefined when there is none (a missing
- * directory counts); throws `CacheFileError` when it does not parse, and a
- * message with the fix when it cannot be read.
+ * Reads the cache file streaming (no ceiling on its size): undefined when
+ * there is none (a missing directory counts); throws `CacheFileError` when it
+ * does not parse, and a message with the fix when it cannot be read. With
+ * `previous` (the index of the file as this process last read or wrote it),
+ * only the entries whose bytes changed are parsed (see `readChangedEntries`).
  */
-export async function readCacheFile(path: string, describe: string): Promise<Map<string, CacheEntry> | undefined> {
-  let text: string;
+export async function readCacheFile(
+  path: string,
+  describe: string,
+  options: { previous?: CacheFileIndex; index: boolean },
+): Promise<CacheFileRead | undefined> {
   try {
-    text = await readFile(path, 'utf8');
+    return options.previous
+      ? await readChangedEntries(path, describe, options.previous)
+      : await readStreaming(path, describe, { index: options.index });
   } catch (error) {
+    if (error instanceof CacheFileError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new Error(
       code === 'EISDIR'
         ? `Cache file ${describe} is a directory. Set cacheFile to a file path, e.g. '${describe.replace(/\/$/, '')}/cache.json'.`
-        : `Cannot read cache file ${describe}: ${(error as Error).message}. Check the file's permissions; it was left untouched.`,
+        : `Cannot read cache file ${describe}: ${(error as Error).message}. ` +
+            // Only a refused access is about permissions (a size or I/O error is not)
+            (code === 'EACCES' || code === 'EPERM' ? "Check the file's permissions; it was left untouched." : 'It was left untouched.'),
     );
   }
-  return parseCacheFile(text, describe);
 }

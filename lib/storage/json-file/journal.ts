@@ -1,7 +1,8 @@
-import { appendFileSync, readFileSync, renameSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { CacheEntry } from '../cache-entry';
 import { storedMeta, storedValueText } from '../stored-entry';
 import { toEntry } from './cache-file-format';
+import { readJournalLines } from './journal-lines';
 
 /** One change, as the journal records it. */
 export type JournalRecord =
@@ -25,6 +26,8 @@ export interface JournalContents {
 export class Journal {
   /** `inode:size` of the journal as this process last read or wrote it: no need to read it again. */
   private known = 'missing';
+  /** Kept open between appends (one open and close per batch of results cost more than the write); `ino` tells a journal replaced meanwhile. */
+  private appendFd?: { readonly fd: number; readonly ino: number };
 
   constructor(readonly path: string) {}
 
@@ -35,20 +38,37 @@ export class Journal {
    */
   append(records: readonly JournalRecord[]): void {
     if (records.length === 0) return;
-    const text = records.map(formatRecord).join('');
+    const bytes = Buffer.from(records.map(formatRecord).join(''));
+    // One stat: whether the journal is still the file the kept descriptor points to, and its size
     const before = this.state();
+    const fd = this.openForAppend(before.ino);
     try {
-      appendFileSync(this.path, text);
+      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
     } catch (error) {
       try {
-        truncateSync(this.path, before.size);
+        ftruncateSync(fd, before.size);
       } catch {
-        // The journal could not even be opened: nothing was written
+        // Nothing more can be done: the reader counts a torn tail
       }
       throw error;
     }
     // Only when nobody else appended since we last looked does the journal hold nothing new
-    if (before.id === this.known) this.known = this.state().id;
+    if (before.id === this.known) this.known = `${this.appendFd?.ino}:${before.size + bytes.length}`;
+  }
+
+  /** Closes the descriptor kept for appends (at close, and before the journal is removed or moved). */
+  close(): void {
+    if (this.appendFd) closeSync(this.appendFd.fd);
+    this.appendFd = undefined;
+  }
+
+  private openForAppend(ino: number | undefined): number {
+    if (this.appendFd && this.appendFd.ino === ino) return this.appendFd.fd;
+    // Removed (compacted) or replaced by another process: append to the journal at the path now
+    this.close();
+    const fd = openSync(this.path, 'a');
+    this.appendFd = { fd, ino: fstatSync(fd).ino };
+    return fd;
   }
 
   /** Whether another process wrote records this one has not read. */
@@ -56,10 +76,10 @@ export class Journal {
     return this.state().id !== this.known;
   }
 
-  private state(): { id: string; size: number } {
+  private state(): { id: string; size: number; ino?: number } {
     try {
       const info = statSync(this.path);
-      return { id: `${info.ino}:${info.size}`, size: info.size };
+      return { id: `${info.ino}:${info.size}`, size: info.size, ino: info.ino };
     } catch {
       return { id: 'missing', size: 0 };
     }
@@ -68,9 +88,16 @@ export class Journal {
   read(): JournalContents {
     // Taken first: a record appended meanwhile is read again next time, never missed
     const state = this.state();
-    let text: string;
+    const records: JournalRecord[] = [];
+    let corruptLines = 0;
+    let tail: string;
     try {
-      text = readFileSync(this.path, 'utf8');
+      // Line by line: a journal may be larger than a string can hold (a million results killed before compaction)
+      tail = readJournalLines(this.path, (line) => {
+        const record = line ? parseRecord(line, this.path) : undefined;
+        if (record) records.push(record);
+        else if (line) corruptLines++;
+      }).tail;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -80,21 +107,13 @@ export class Journal {
       throw error;
     }
     this.known = state.id;
-    const lines = text.split('\n');
-    // A complete journal ends with a newline, so the last piece is empty
-    const last = lines.pop() ?? '';
-    const records: JournalRecord[] = [];
-    let corruptLines = 0;
-    for (const line of lines) {
-      const record = line ? parseRecord(line, this.path) : undefined;
-      if (record) records.push(record);
-      else if (line) corruptLines++;
-    }
-    return { records, corruptLines, tornTail: last.length > 0 };
+    // A complete journal ends with a newline, so nothing is left after the last one
+    return { records, corruptLines, tornTail: tail.length > 0 };
   }
 
   /** Removes the journal once compaction made it redundant. */
   clear(): void {
+    this.close();
     rmSync(this.path, { force: true });
     this.known = 'missing';
   }
@@ -102,6 +121,7 @@ export class Journal {
   /** Keeps a journal with unreadable lines aside instead of deleting it. */
   moveAside(): string {
     const aside = `${this.path}.corrupt-${Date.now()}`;
+    this.close();
     renameSync(this.path, aside);
     this.known = 'missing';
     return aside;

@@ -7,15 +7,17 @@
  * state; every decision lives in the files it calls.
  */
 import type { LoggerService } from '@nestjs/common';
-import { rename } from 'node:fs/promises';
+import { rename, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { InvalidFilePolicy } from '../../interfaces/precompute-module-options.interface';
 import { messages } from '../../precompute.messages';
 import type { CacheEntry } from '../cache-entry';
 import type { Claim, PrecomputeStore, StoreContext } from '../precompute-store.interface';
 import { finishInterruptedWrites, fileSignature, writeAtomically } from './atomic-write';
-import { CacheFileError, formatCacheFile, parseCacheFile } from './cache-file-format';
+import { CacheFileError } from './cache-file-format';
 import { prepareDirectory, readCacheFile, resolveCacheFile } from './cache-file-path';
+import { readCacheFile as readStreaming, type CacheFileIndex } from './cache-file-reader';
+import { writeCacheFile } from './cache-file-writer';
 import { CacheFileWatcher } from './cache-file-watcher';
 import { mergeDiskChange, replayJournal } from './entry-merge';
 import { FileLock } from './file-lock';
@@ -47,6 +49,8 @@ export class JsonFileStore implements PrecomputeStore {
   /** The entries as the file held them when this process last read or wrote it. */
   private disk = new Map<string, CacheEntry>();
   private diskSignature = 'missing';
+  /** Hashes of the entries' bytes in that state (when watching): a re-read parses only what changed. */
+  private diskIndex?: CacheFileIndex;
   /** The file on disk does not parse (a hand edit in progress): never overwrite it. */
   private diskBroken = false;
   private journalCorrupt = false;
@@ -96,7 +100,7 @@ export class JsonFileStore implements PrecomputeStore {
     });
     this.retry = new WriteRetry(this.describe(), this.logger, () => void this.writer.compact());
     await prepareDirectory(this.path, this.describe());
-    const leftovers = await finishInterruptedWrites(this.path, (text) => parses(text, this.path));
+    const leftovers = await finishInterruptedWrites(this.path, (path) => parses(path, this.path));
     if (leftovers.removed.length) this.logger.warn(messages.cacheFileLeftovers(this.describe(), leftovers.removed, leftovers.finished));
     await this.load(true);
     if (this.options.watch ?? true) {
@@ -145,6 +149,7 @@ export class JsonFileStore implements PrecomputeStore {
     await this.writer.compact();
     this.retry?.stop();
     await this.claims?.drop(true);
+    this.journal?.close();
   }
 
   /** Runs `work` holding the lock, or without it when the directory cannot be locked. */
@@ -177,6 +182,11 @@ export class JsonFileStore implements PrecomputeStore {
     }
   }
 
+  /** The index of entry hashes serves the watcher's re-reads: without the watcher, no need to hash every entry. */
+  private indexing(): boolean {
+    return this.options.watch ?? true;
+  }
+
   private async reloadInBackground(): Promise<void> {
     try {
       await this.writer.run(() => this.load(false));
@@ -197,9 +207,20 @@ export class JsonFileStore implements PrecomputeStore {
 
   private async loadFile(signature: string, initial: boolean): Promise<void> {
     let fromDisk: Map<string, CacheEntry> | undefined;
+    let index: CacheFileIndex | undefined;
     try {
-      fromDisk = await readCacheFile(this.path, this.describe());
-      if (!fromDisk && !initial) return this.fileDeleted();
+      // Streaming; a re-read of a file this process knows parses only the entries whose bytes changed
+      const previous = initial ? undefined : this.diskIndex;
+      const read = await readCacheFile(this.path, this.describe(), { previous, index: this.indexing() });
+      if (!read && !initial) return this.fileDeleted();
+      if (read && previous) {
+        fromDisk = new Map(this.disk);
+        for (const key of read.removed) fromDisk.delete(key);
+        for (const [key, entry] of read.entries) fromDisk.set(key, entry);
+      } else {
+        fromDisk = read?.entries;
+      }
+      index = read && this.indexing() ? read.index : undefined;
     } catch (error) {
       if (!(error instanceof CacheFileError)) throw error;
       if (!initial) {
@@ -221,6 +242,7 @@ export class JsonFileStore implements PrecomputeStore {
     for (const entry of change.taken) this.memory.set(entry.key, entry);
     for (const key of change.removed) this.memory.delete(key);
     this.disk = fromDisk;
+    this.diskIndex = index;
     this.diskSignature = signature;
     if (initial) return;
     const changed = [...change.taken.map((entry) => entry.key), ...change.removed];
@@ -239,6 +261,7 @@ export class JsonFileStore implements PrecomputeStore {
     if (this.diskSignature !== 'missing') this.logger.warn(messages.cacheFileDeleted(this.describe(), this.memory.size));
     this.diskSignature = 'missing';
     this.disk = new Map();
+    this.diskIndex = undefined;
     this.diskBroken = false;
     this.writer.markForRewrite();
     void this.writer.compact();
@@ -283,13 +306,18 @@ export class JsonFileStore implements PrecomputeStore {
         snapshot();
         const entries = new Map(this.memory);
         const expected = this.diskSignature;
-        const written = await writeAtomically(this.path, formatCacheFile(entries.values()), {
+        let index: CacheFileIndex | undefined;
+        const write = async (handle: FileHandle) => {
+          index = await writeCacheFile(handle, entries.values(), this.indexing());
+        };
+        const written = await writeAtomically(this.path, write, {
           beforeReplace: async () => (await fileSignature(this.path)) === expected,
         });
         if (written.outcome !== 'aborted') {
           if (written.outcome === 'copied' && !this.copyLogged) this.logger.log(messages.cacheFileCopiedInPlace(this.describe(), written.code ?? 'EBUSY'));
           this.copyLogged ||= written.outcome === 'copied';
           this.disk = entries;
+          this.diskIndex = index;
           this.diskSignature = written.signature;
           if (this.journalCorrupt) {
             this.logger.warn(`Kept the journal with unreadable lines as ${this.journal.moveAside()}`);
@@ -307,10 +335,11 @@ export class JsonFileStore implements PrecomputeStore {
   }
 }
 
-function parses(text: string, file: string): boolean {
+/** Whether the file at `path` is a complete cache file (read streaming: it may be over 512 MiB). */
+async function parses(path: string, file: string): Promise<boolean> {
   try {
-    parseCacheFile(text, file);
-    return text.trim() !== '';
+    const read = await readStreaming(path, file, { index: false });
+    return read.bytes > 0 && !read.empty;
   } catch {
     return false;
   }

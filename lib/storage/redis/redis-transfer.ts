@@ -1,9 +1,8 @@
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { once } from 'node:events';
+import { open } from 'node:fs/promises';
 import type { Cluster, Redis } from 'ioredis';
 import type { CacheEntry } from '../cache-entry';
-import { formatCacheFile, parseCacheFile } from '../json-file/cache-file-format';
+import { readCacheFile } from '../json-file/cache-file-reader';
+import { writeCacheFile } from '../json-file/cache-file-writer';
 import { messages } from '../../precompute.messages';
 import { createClusterClient, createRedisClient } from './redis-client';
 import { deserializeEntry, serializeEntry } from './redis-entry-codec';
@@ -23,17 +22,20 @@ export async function exportEntries(client: AnyClient, prefix: string, file: str
     for (let i = 0; i < fields.length; i += 2) entries.push(deserializeEntry(fields[i], fields[i + 1], source));
     cursor = next;
   } while (cursor !== '0');
-  entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const out = createWriteStream(file);
-  for (const chunk of formatCacheFile(entries)) if (!out.write(chunk)) await once(out, 'drain');
-  out.end();
-  await once(out, 'finish');
+  // Streaming, in writes of about 1 MiB: the file may be larger than a string can hold
+  const out = await open(file, 'w');
+  try {
+    await writeCacheFile(out, entries, false);
+  } finally {
+    await out.close();
+  }
   return entries.length;
 }
 
 /** Loads a cache file into `<prefix>:entries` and tells running replicas which keys changed; resolves with the count. */
 export async function importEntries(client: AnyClient, prefix: string, file: string, origin: string): Promise<number> {
-  const entries = [...parseCacheFile(await readFile(file, 'utf8'), file).values()];
+  // Streaming: the file may be larger than a string can hold
+  const entries = [...(await readCacheFile(file, file, { index: false })).entries.values()];
   for (let start = 0; start < entries.length; start += BATCH) {
     const batch = entries.slice(start, start + BATCH);
     await client.hset(`${prefix}:entries`, ...batch.flatMap((entry) => [entry.key, serializeEntry(entry)]));

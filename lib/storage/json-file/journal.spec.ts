@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEntry } from '../cache-entry';
+import { Journal, type JournalRecord } from './journal';
+
+const dir = mkdtempSync(join(tmpdir(), 'precompute-journal-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const put = (key: string, n: number): JournalRecord => ({ op: 'put', entry: createEntry(key, { n }, undefined, 1000 + n) });
+const keys = (journal: Journal) => journal.read().records.map((record) => (record.op === 'put' ? record.entry.key : record.key));
+
+describe('Journal (a descriptor kept open between appends)', () => {
+  it('appends batch after batch and reads them back in order', () => {
+    const journal = new Journal(join(dir, 'a.journal'));
+    for (let i = 0; i < 50; i++) journal.append([put(`GET /a?i=${i}`, i)]);
+    expect(keys(journal)).toEqual(Array.from({ length: 50 }, (_, i) => `GET /a?i=${i}`));
+    expect(journal.hasUnread()).toBe(false);
+    journal.close();
+  });
+
+  it('appends to the journal at the path once another process removed or moved the one it had open', () => {
+    const path = join(dir, 'b.journal');
+    const journal = new Journal(path);
+    journal.append([put('GET /first', 1)]);
+    // Another process compacted: the journal is gone; a record written to the old descriptor would be lost
+    rmSync(path);
+    journal.append([put('GET /second', 2)]);
+    expect(keys(new Journal(path))).toEqual(['GET /second']);
+    renameSync(path, `${path}.corrupt-1`);
+    journal.append([put('GET /third', 3)]);
+    expect(keys(new Journal(path))).toEqual(['GET /third']);
+    expect(readFileSync(`${path}.corrupt-1`, 'utf8')).not.toContain('third');
+    journal.close();
+  });
+
+  it("sees another process's appends as unread, and keeps its own after them", () => {
+    const path = join(dir, 'c.journal');
+    const mine = new Journal(path);
+    const other = new Journal(path);
+    mine.append([put('GET /1', 1)]);
+    expect(mine.hasUnread()).toBe(false);
+    other.append([put('GET /2', 2)]);
+    expect(mine.hasUnread()).toBe(true);
+    mine.append([put('GET /3', 3)]);
+    expect(mine.hasUnread()).toBe(true);
+    expect(keys(mine)).toEqual(['GET /1', 'GET /2', 'GET /3']);
+    expect(mine.hasUnread()).toBe(false);
+    mine.clear();
+    expect(existsSync(path)).toBe(false);
+    mine.append([put('GET /4', 4)]);
+    expect(keys(other)).toEqual(['GET /4']);
+    mine.close();
+    other.close();
+  });
+});
