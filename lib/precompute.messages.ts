@@ -62,4 +62,11 @@ export const messages = {
     '(or forRootAsync) to the imports of your root module; it is global, so feature modules need nothing more.',
   runFailed: (failed: number, lines: string) =>
     `nestjs-precompute: ${failed} combination${failed === 1 ? '' : 's'} failed and failOnError is set:\n${lines}`,
+  // Observability: the status page (lib/status-page)
+  statusPageWithoutGuard: (path: string, environment: string | undefined) =>
+    `PrecomputeModule: statusPage at ${path} has no guard, and NODE_ENV is ${environment === undefined ? 'not set' : `"${environment}"`}. ` +
+    'The page shows every cached combination and its errors: give it a guard, e.g. statusPage: { path, guard: AdminGuard }, ' +
+    'or run with NODE_ENV=development to see it unguarded on your machine.',
+  statusPageOption: (problem: string) =>
+    `PrecomputeModule: option "statusPage" ${problem}. Example: statusPage: { path: '/precompute', guard: AdminGuard }.`,
 };

@@ -6,6 +6,8 @@ import { PrecomputeRegistry } from './discovery/precompute.registry';
 import { PrecomputeEngine } from './engine/precompute.engine';
 import { RefreshScheduler } from './freshness/refresh.scheduler';
 import type { PrecomputeModuleOptions } from './interfaces/precompute-module-options.interface';
+import { OBSERVABILITY_PROVIDERS } from './observability';
+import { PrecomputeMetrics } from './observability/precompute-metrics';
 import { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE } from './precompute.module-definition';
 import { PRECOMPUTE_OPTIONS, resolveOptions, type ResolvedOptions } from './precompute.options';
 import { PrecomputeLogger } from './precompute.logger';
@@ -54,9 +56,10 @@ import { PRECOMPUTE_STORE } from './storage/precompute-store.interface';
     CachedResponses,
     EarlyHitMiddleware,
     PrecomputeInterceptor,
+    ...OBSERVABILITY_PROVIDERS,
   ],
   // The interceptor is created in the module of each decorated controller; it needs these
-  exports: [PrecomputeService, PrecomputeRegistry, PrecomputeEngine, RefreshScheduler, PrecomputeLogger, CachedResponses, PRECOMPUTE_STORE, PRECOMPUTE_OPTIONS],
+  exports: [PrecomputeService, PrecomputeRegistry, PrecomputeEngine, RefreshScheduler, PrecomputeLogger, CachedResponses, PRECOMPUTE_STORE, PRECOMPUTE_OPTIONS, PrecomputeMetrics],
 })
 export class PrecomputeModule extends ConfigurableModuleClass implements NestModule {
   constructor(

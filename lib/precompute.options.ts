@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { PrecomputeModuleOptions } from './interfaces/precompute-module-options.interface';
 import { DEFAULTS } from './precompute.constants';
 import { messages } from './precompute.messages';
+import { validateStatusPage } from './status-page/status-page-options';
 
 /** Injection token of the options with every default filled in. */
 export const PRECOMPUTE_OPTIONS = Symbol('PrecomputeOptions');
@@ -31,6 +32,7 @@ const KNOWN: ReadonlyArray<keyof PrecomputeModuleOptions> = [
   'versionChangeAtStartup',
   'logLevel',
   'earlyHits',
+  'statusPage',
 ];
 
 const WHOLE_NUMBERS: ReadonlyArray<[keyof PrecomputeModuleOptions, number]> = [
@@ -100,6 +102,7 @@ export function resolveOptions(given: PrecomputeModuleOptions): ResolvedOptions 
   if (options.cacheControl !== undefined && options.cacheControl !== true && typeof options.cacheControl !== 'string') {
     throw new Error(messages.invalidOption('cacheControl', 'must be a header value or true'));
   }
+  validateStatusPage(options.statusPage);
   if (options.cacheFile === undefined && options.store === undefined) throw new Error(messages.noCacheFile());
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   return { ...DEFAULTS, ...defined } as ResolvedOptions;

@@ -3,6 +3,7 @@ import { PrecomputeRegistry } from './discovery/precompute.registry';
 import { toRawValue } from './domains/domain-values';
 import { PrecomputeEngine } from './engine/precompute.engine';
 import type { HandlerStatus, PrecomputeSummary } from './interfaces/precompute-status.interface';
+import { PrecomputeStatusCollector } from './observability/precompute-status.collector';
 import { PrecomputeOrchestrator } from './precompute.orchestrator';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from './storage/precompute-store.interface';
 
@@ -24,6 +25,7 @@ export class PrecomputeService {
     private readonly registry: PrecomputeRegistry,
     private readonly engine: PrecomputeEngine,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
+    private readonly collector: PrecomputeStatusCollector,
   ) {}
 
   /** Resolves with the summary once the startup precompute has finished; rejects if it failed. */
@@ -31,9 +33,13 @@ export class PrecomputeService {
     return this.orchestrator.ready;
   }
 
-  /** Per handler: total combinations, cached, computed and failed in this process, in progress. */
+  /**
+   * Per handler: total combinations, cached, computed and failed in this process, in progress;
+   * coverage, stale entries, bytes, answers by kind, failures with their last error, the last
+   * and next refresh, progress of a run under way, and which path serves hits.
+   */
   status(): HandlerStatus[] {
-    return this.engine.status(this.registry.all());
+    return this.collector.describe(this.registry.all(), this.engine.status(this.registry.all()));
   }
 
   /**

@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import type { RawValue } from '../domains/domain-values';
-import type { HandlerStatus, PrecomputeSummary } from '../interfaces/precompute-status.interface';
+import type { HandlerCounts, PrecomputeSummary } from '../interfaces/precompute-status.interface';
 import { invokeHandler } from '../invocation/handler-invoker';
+import { PrecomputeMetrics } from '../observability/precompute-metrics';
 import { toResponseJson, type ResponseJson } from '../invocation/response-serializer';
 import { combinations } from '../plan/combinations';
 import { PrecomputeLogger } from '../precompute.logger';
@@ -55,6 +56,7 @@ export class PrecomputeEngine {
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
     private readonly logger: PrecomputeLogger,
+    private readonly metrics: PrecomputeMetrics,
   ) {
     this.refreshLimit = pLimit(options.concurrency);
   }
@@ -91,6 +93,7 @@ export class PrecomputeEngine {
       // What each key held when selected: one that changed meanwhile is done already
       const selected = new Map(jobs.map((job) => [job.key, this.store.get(job.key)]));
       const limit = pLimit(concurrency);
+      this.metrics.runStarted(handler, jobs.length);
       let deferred = await this.execute(jobs, limit, summary, selected, () => progress.tick());
       if (deferred.length) this.logger.log(`${handler.name}: waiting for ${deferred.length} combination(s) other replicas are computing`);
       while (deferred.length && !this.aborted) {
@@ -98,6 +101,7 @@ export class PrecomputeEngine {
         await new Promise((resolve) => setTimeout(resolve, 200));
         deferred = await this.execute(deferred, limit, summary, selected, () => progress.tick());
       }
+      this.metrics.runFinished(handler);
       this.logger.log(
         `${handler.name}: computed ${summary.computed - before.computed}, failed ${summary.failed - before.failed}` +
           `${summary.skipped > before.skipped ? `, skipped ${summary.skipped - before.skipped} (shutting down)` : ''}` +
@@ -146,6 +150,7 @@ export class PrecomputeEngine {
       }
     }
     summary.durationMs = Date.now() - startedAt;
+    this.metrics.refreshed(options.reason, outcomes.map(({ job, result }) => ({ handler: job.handler, failed: result.error !== undefined })), summary.durationMs);
     if (toCompute.length > 0) {
       this.logger.log(
         `Refreshed ${toCompute.length} combination${toCompute.length === 1 ? '' : 's'} (${options.reason}): ` +
@@ -282,7 +287,7 @@ export class PrecomputeEngine {
     this.aborted = true;
   }
 
-  status(handlers: readonly PrecomputedHandler[]): HandlerStatus[] {
+  status(handlers: readonly PrecomputedHandler[]): HandlerCounts[] {
     return handlers.map((handler) => {
       const counters = this.countersOf(handler);
       return {
@@ -302,13 +307,16 @@ export class PrecomputeEngine {
     if (existing) return existing.then((entry) => (entry ? { entry } : { error: 'failed in a concurrent computation' }));
     const counters = this.countersOf(job.handler);
     counters.inProgress++;
+    const startedAt = performance.now();
     const attempt = this.attempt(job, force).then(
       (entry): Outcome => {
         counters.computed++;
+        this.metrics.computed(job.handler, job.key, startedAt);
         return { entry };
       },
       (error: unknown): Outcome => {
         counters.failed++;
+        this.metrics.failed(job.handler, job.key, error, startedAt);
         this.logger.error(`${job.handler.name} failed for ${job.key}: ${describeError(error)}`);
         return { error: describeError(error) };
       },

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import { PrecomputeEngine, type Job } from '../engine/precompute.engine';
 import { SWEEP_MS } from '../precompute.constants';
+import { PrecomputeMetrics } from '../observability/precompute-metrics';
 import { PrecomputeLogger } from '../precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { isEdited, type CacheEntry } from '../storage/cache-entry';
@@ -32,6 +33,7 @@ export class RefreshScheduler implements OnApplicationShutdown {
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
     private readonly logger: PrecomputeLogger,
+    private readonly metrics: PrecomputeMetrics,
   ) {}
 
   /** Starts sweeping for stale entries; the first sweep runs at once. */
@@ -48,7 +50,9 @@ export class RefreshScheduler implements OnApplicationShutdown {
 
   /** Called on every cache hit: refreshes a stale entry in the background. */
   noticeHit(handler: PrecomputedHandler, entry: CacheEntry): void {
-    if (!this.isStale(handler, entry) || this.refreshing.has(entry.key)) return;
+    if (!this.isStale(handler, entry)) return;
+    this.metrics.staleServed(handler);
+    if (this.refreshing.has(entry.key)) return;
     const job = this.engine.jobOf(handler, entry.key);
     if (job) void this.refreshInBackground([job], 'stale');
   }

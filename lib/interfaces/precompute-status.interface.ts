@@ -1,5 +1,10 @@
+import type { HandlerObservations } from '../observability/handler-observations.interface';
+
 /** Figures of one handler, as `PrecomputeService.status()` reports them. */
-export interface HandlerStatus {
+export interface HandlerStatus extends HandlerCounts, HandlerObservations {}
+
+/** What the engine counts per handler. */
+export interface HandlerCounts {
   /** `Controller.method`. */
   handler: string;
   /** Method and path, e.g. `GET /sales-report`. */

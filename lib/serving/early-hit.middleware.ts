@@ -4,6 +4,7 @@ import { parse } from 'node:querystring';
 import { PrecomputeRegistry } from '../discovery/precompute.registry';
 import type { RawParams } from '../keys/cache-key';
 import { RefreshScheduler } from '../freshness/refresh.scheduler';
+import { PrecomputeMetrics } from '../observability/precompute-metrics';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
 import { CachedResponses } from './cached-responses';
 
@@ -38,6 +39,7 @@ export class EarlyHitMiddleware implements NestMiddleware {
     private readonly scheduler: RefreshScheduler,
     private readonly responses: CachedResponses,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
+    private readonly metrics: PrecomputeMetrics,
   ) {}
 
   /** Express (and any adapter with Node's request and response). */
@@ -63,6 +65,7 @@ export class EarlyHitMiddleware implements NestMiddleware {
 
   private answer(method: string | undefined, url = '/', requestHeaders: IncomingHttpHeaders, parsedQuery?: RawParams): EarlyAnswer | undefined {
     if (method !== 'GET' && method !== 'HEAD') return undefined;
+    const startedAt = this.metrics.now();
     const queryStart = url.indexOf('?');
     const match = this.registry.matchEarly(queryStart < 0 ? url : url.slice(0, queryStart));
     const early = match?.handler.early;
@@ -74,6 +77,7 @@ export class EarlyHitMiddleware implements NestMiddleware {
     if (!entry || typeof entry.value !== 'object' || entry.value === null) return undefined;
     this.scheduler.noticeHit(match.handler, entry);
     const { prepared, headers, notModified } = this.responses.describe(match.handler, entry, requestHeaders['if-none-match']);
+    this.metrics.hit(match.handler, 'early', notModified, startedAt);
     const all = [...early.headers, ...headers];
     if (notModified) return { status: 304, headers: all };
     return {

@@ -12,6 +12,7 @@ import { from, mergeMap, of, tap, type Observable } from 'rxjs';
 import { PrecomputeRegistry } from '../discovery/precompute.registry';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import { PrecomputeEngine } from '../engine/precompute.engine';
+import { PrecomputeMetrics } from '../observability/precompute-metrics';
 import { RefreshScheduler } from '../freshness/refresh.scheduler';
 import { PrecomputeLogger } from '../precompute.logger';
 import { messages } from '../precompute.messages';
@@ -49,11 +50,13 @@ export class PrecomputeInterceptor implements NestInterceptor {
     @Optional() @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
     @Optional() @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
     @Optional() private readonly logger: PrecomputeLogger,
+    @Optional() private readonly metrics: PrecomputeMetrics,
   ) {
     if (!registry || !store || !options) throw new Error(messages.moduleNotImported());
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const startedAt = this.metrics.now();
     const handler =
       context.getType() === 'http' ? this.registry.find(context.getClass<Type>(), context.getHandler()) : undefined;
     if (!handler) return next.handle();
@@ -70,7 +73,7 @@ export class PrecomputeInterceptor implements NestInterceptor {
     }
     if (entry) {
       this.scheduler.noticeHit(handler, entry);
-      return this.serve(entry, handler, request, http.getResponse());
+      return this.serve(entry, handler, request, http.getResponse(), startedAt);
     }
     return this.miss(handler, key, request, http.getResponse(), next);
   }
@@ -83,8 +86,9 @@ export class PrecomputeInterceptor implements NestInterceptor {
     return handler.keys.keyOfRequest(request.query, request.params);
   }
 
-  private serve(entry: CacheEntry, handler: PrecomputedHandler, request: HttpRequestLike, response: HttpResponseLike): Observable<unknown> {
+  private serve(entry: CacheEntry, handler: PrecomputedHandler, request: HttpRequestLike, response: HttpResponseLike, startedAt?: number): Observable<unknown> {
     const { prepared, headers, notModified } = this.responses.describe(handler, entry, request.headers['if-none-match']);
+    if (startedAt !== undefined) this.metrics.hit(handler, 'interceptor', notModified, startedAt);
     const adapter = this.adapterHost.httpAdapter;
     for (const [name, value] of headers) adapter.setHeader(response, name, value);
     if (notModified) {
@@ -111,6 +115,7 @@ export class PrecomputeInterceptor implements NestInterceptor {
     response: HttpResponseLike,
     next: CallHandler,
   ): Observable<unknown> {
+    this.metrics.liveAnswer(handler);
     const flight = this.engine.inFlight(key);
     if (flight) {
       return from(flight).pipe(mergeMap((entry) => (entry ? this.serve(entry, handler, request, response) : next.handle())));

@@ -1,0 +1,162 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import type { PrecomputedHandler } from '../discovery/precomputed-handler';
+import { HandlerActivity } from './handler-activity';
+import { ATTRIBUTES, COMPUTE_BUCKETS, METER_NAME, METRICS, SERVE_BUCKETS } from './metric-names';
+import { loadMeter } from './otel-meter';
+
+interface Instruments {
+  readonly hits: Counter;
+  readonly liveAnswers: Counter;
+  readonly staleAnswers: Counter;
+  readonly refreshes: Counter;
+  readonly failures: Counter;
+  readonly computeDuration: Histogram;
+  readonly serveDuration: Histogram;
+}
+
+export type ServingPath = 'interceptor' | 'early';
+
+/**
+ * The one recorder of what the module does: the status page reads its
+ * per-handler activity, and when the app registered an OpenTelemetry SDK it
+ * also emits counters and histograms. With no SDK (or no `@opentelemetry/api`
+ * installed) each call is a field increment and a return.
+ */
+@Injectable()
+export class PrecomputeMetrics implements OnModuleInit {
+  private readonly activities = new WeakMap<PrecomputedHandler, HandlerActivity>();
+  /** Attributes per handler, built once: the hit path allocates nothing. */
+  private readonly attributes = new WeakMap<PrecomputedHandler, Attributes>();
+  private instruments?: Instruments;
+  /** The meter, once an SDK is registered; the gauges register on it. */
+  meter?: Meter;
+
+  async onModuleInit(): Promise<void> {
+    this.meter = await loadMeter(METER_NAME);
+    if (this.meter) this.instruments = createInstruments(this.meter);
+  }
+
+  /** A start time for `hit()`: 0 when nothing measures durations. */
+  now(): number {
+    return this.instruments ? performance.now() : 0;
+  }
+
+  activity(handler: PrecomputedHandler): HandlerActivity {
+    let activity = this.activities.get(handler);
+    if (!activity) {
+      activity = new HandlerActivity();
+      this.activities.set(handler, activity);
+    }
+    return activity;
+  }
+
+  /** A hit answered from the store (a 304 when the client's copy is current). */
+  hit(handler: PrecomputedHandler, path: ServingPath, notModified: boolean, startedAt: number): void {
+    const activity = this.activity(handler);
+    if (notModified) activity.notModified++;
+    else if (path === 'early') activity.early++;
+    else activity.cached++;
+    const instruments = this.instruments;
+    if (!instruments) return;
+    const attributes = { ...this.attributesOf(handler), [ATTRIBUTES.servingPath]: path, [ATTRIBUTES.notModified]: notModified };
+    instruments.hits.add(1, attributes);
+    instruments.serveDuration.record((performance.now() - startedAt) / 1000, attributes);
+  }
+
+  /** A request for a combination the store does not hold, answered by the handler. */
+  liveAnswer(handler: PrecomputedHandler): void {
+    this.activity(handler).live++;
+    this.instruments?.liveAnswers.add(1, this.attributesOf(handler));
+  }
+
+  /** A hit that served an entry past its TTL or of an older version. */
+  staleServed(handler: PrecomputedHandler): void {
+    this.activity(handler).stale++;
+    this.instruments?.staleAnswers.add(1, this.attributesOf(handler));
+  }
+
+  runStarted(handler: PrecomputedHandler, toCompute: number): void {
+    this.activity(handler).run = { startedAt: Date.now(), toCompute, done: 0 };
+  }
+
+  runFinished(handler: PrecomputedHandler): void {
+    this.activity(handler).run = undefined;
+  }
+
+  /** One combination computed and stored; `startedAt` is `performance.now()` before the first attempt. */
+  computed(handler: PrecomputedHandler, key: string, startedAt: number): void {
+    this.activity(handler).succeeded(key);
+    this.instruments?.computeDuration.record((performance.now() - startedAt) / 1000, this.attributesOf(handler));
+  }
+
+  /** One combination failed after its retries. */
+  failed(handler: PrecomputedHandler, key: string, error: unknown, startedAt: number): void {
+    this.activity(handler).failed(key, errorText(error), Date.now());
+    if (!this.instruments) return;
+    const attributes = { ...this.attributesOf(handler), [ATTRIBUTES.errorType]: errorType(error) };
+    this.instruments.failures.add(1, attributes);
+    this.instruments.computeDuration.record((performance.now() - startedAt) / 1000, attributes);
+  }
+
+  /** A refresh ended: one result per combination it computed. */
+  refreshed(reason: string, results: ReadonlyArray<{ readonly handler: PrecomputedHandler; readonly failed: boolean }>, durationMs: number): void {
+    const byHandler = new Map<PrecomputedHandler, { computed: number; failed: number }>();
+    for (const { handler, failed } of results) {
+      const counts = byHandler.get(handler) ?? { computed: 0, failed: 0 };
+      if (failed) counts.failed++;
+      else counts.computed++;
+      byHandler.set(handler, counts);
+    }
+    const at = Date.now();
+    for (const [handler, counts] of byHandler) {
+      this.activity(handler).lastRefresh = { at, reason, ...counts, durationMs };
+      this.instruments?.refreshes.add(counts.computed + counts.failed, { ...this.attributesOf(handler), [ATTRIBUTES.refreshReason]: reason });
+    }
+  }
+
+  private attributesOf(handler: PrecomputedHandler): Attributes {
+    let attributes = this.attributes.get(handler);
+    if (!attributes) {
+      attributes = routeAttributes(handler);
+      this.attributes.set(handler, attributes);
+    }
+    return attributes;
+  }
+}
+
+/** `http.route` is the route template (`/stock/:warehouse`), as in OTel's HTTP conventions. */
+export function routeAttributes(handler: PrecomputedHandler): Attributes {
+  return { [ATTRIBUTES.route]: handler.keys.route.path, [ATTRIBUTES.method]: 'GET', [ATTRIBUTES.handler]: handler.name };
+}
+
+function createInstruments(meter: Meter): Instruments {
+  return {
+    hits: meter.createCounter(METRICS.hits, { description: 'Answers served from the store, without calling the handler', unit: '{response}' }),
+    liveAnswers: meter.createCounter(METRICS.liveAnswers, {
+      description: 'Requests for a combination the store did not hold, answered by the handler',
+      unit: '{response}',
+    }),
+    staleAnswers: meter.createCounter(METRICS.staleAnswers, { description: 'Hits that served a stale entry while it was refreshed', unit: '{response}' }),
+    refreshes: meter.createCounter(METRICS.refreshes, { description: 'Combinations recomputed by a refresh (stale, new version, on demand)', unit: '{combination}' }),
+    failures: meter.createCounter(METRICS.failures, { description: 'Computations that failed after their retries', unit: '{combination}' }),
+    computeDuration: meter.createHistogram(METRICS.computeDuration, {
+      description: 'Time to compute and store one combination, retries included',
+      unit: 's',
+      advice: { explicitBucketBoundaries: COMPUTE_BUCKETS },
+    }),
+    serveDuration: meter.createHistogram(METRICS.serveDuration, {
+      description: 'Time this module spends answering a hit, from the request reaching it to the body handed over',
+      unit: 's',
+      advice: { explicitBucketBoundaries: SERVE_BUCKETS },
+    }),
+  };
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function errorType(error: unknown): string {
+  return error instanceof Error ? error.constructor.name : '_OTHER';
+}
