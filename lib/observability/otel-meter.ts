@@ -1,4 +1,4 @@
-import type { Meter } from '@opentelemetry/api';
+import type { Meter } from './otel-types';
 
 interface OtelApi {
   metrics: { getMeter(name: string, version?: string): Meter };

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { BatchObservableCallback, Observable } from '@opentelemetry/api';
+import type { BatchObservableCallback, Observable } from './otel-types';
 import { PrecomputeRegistry } from '../discovery/precompute.registry';
 import { METRICS } from './metric-names';
 import { PrecomputeMetrics, routeAttributes } from './precompute-metrics';

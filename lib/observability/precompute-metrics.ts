@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, Meter } from './otel-types';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import { HandlerActivity } from './handler-activity';
 import { ATTRIBUTES, COMPUTE_BUCKETS, METER_NAME, METRICS, SERVE_BUCKETS } from './metric-names';
