@@ -12,7 +12,7 @@ a{color:var(--accent)}.muted{color:var(--muted)}
 .summary,.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(110px,1fr));gap:8px}
 .summary{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 16px;margin-bottom:16px}
 .stat{display:flex;flex-direction:column}.stat .label{color:var(--muted);font-size:11.5px;text-transform:uppercase;letter-spacing:.04em}
-.stat .value{font-size:18px;font-weight:600;font-variant-numeric:tabular-nums}.stat.warn .value{color:var(--warn)}.stat.bad .value{color:var(--bad)}
+.stat .value{overflow-wrap:anywhere;font-size:18px;font-weight:600;font-variant-numeric:tabular-nums}.stat.warn .value{color:var(--warn)}.stat.bad .value{color:var(--bad)}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px;margin-bottom:14px}
 .card>header{display:flex;justify-content:space-between;align-items:flex-start;gap:12px;margin-bottom:10px}.route{color:var(--muted)}
 .badge{font-size:12px;padding:2px 9px;border-radius:6px;border:1px solid var(--line);white-space:nowrap}.badge.early{background:#fff4e5;border-color:#f5c992}.badge.interceptor{background:#eef2ff;border-color:#c7d2fe}

@@ -41,7 +41,7 @@ export function formatSpan(ms: number): string {
 
 function time(iso: string, now: number, future: boolean): string {
   const ms = Date.parse(iso) - now;
-  const words = future ? (ms <= 0 ? 'due now' : `in ${formatSpan(ms)}`) : `${formatSpan(ms)} ago`;
+  const words = future ? (ms <= 0 ? 'due now' : `in ${formatSpan(ms)}`) : ms > -1000 ? 'just now' : `${formatSpan(ms)} ago`;
   return `<time datetime="${iso}" title="${iso}">${words}</time>`;
 }
 
@@ -66,7 +66,7 @@ function handlerCard(handler: HandlerStatus, view: ViewOptions, now: number): st
     ? `${time(handler.lastRefresh.at, now, false)} (${escapeHtml(handler.lastRefresh.reason)}: ${count(handler.lastRefresh.computed)} computed, ` +
       `${count(handler.lastRefresh.failed)} failed, ${formatSpan(handler.lastRefresh.durationMs) === '0s' ? `${handler.lastRefresh.durationMs}ms` : formatSpan(handler.lastRefresh.durationMs)})`
     : 'none yet';
-  const next = handler.nextRefresh ? time(handler.nextRefresh, now, true) : 'no TTL';
+  const next = handler.nextRefresh ? time(handler.nextRefresh, now, true) : 'none (no TTL)';
   const button = view.refreshButton
     ? `<form method="post" action="${escapeHtml(view.path)}/refresh?handler=${encodeURIComponent(handler.handler)}">` +
       '<button type="submit">Refresh now</button></form>'
@@ -96,7 +96,7 @@ ${progress}
     stat('failing', 'failing', count(handler.failing), handler.failing ? 'bad' : ''),
     stat('bytes', 'size', formatBytes(handler.bytes)),
   ].join('')}</div>
-<div class="refresh"><p>Last refresh <span data-field="last-refresh">${refresh}</span> · next <span data-field="next-refresh">${next}</span></p>${button}</div>
+<div class="refresh"><p><span class="muted">Last refresh:</span> <span data-field="last-refresh">${refresh}</span> <span class="muted">· Next refresh:</span> <span data-field="next-refresh">${next}</span></p>${button}</div>
 <p class="serving muted" data-field="serving-why">Served by the ${handler.serving.path === 'early' ? 'early path' : 'interceptor'}: ${escapeHtml(handler.serving.why)}</p>
 ${failures}
 </section>`;
