@@ -28,6 +28,8 @@ export class PrecomputeMetrics implements OnModuleInit {
   private readonly activities = new WeakMap<PrecomputedHandler, HandlerActivity>();
   /** Attributes per handler, built once: the hit path allocates nothing. */
   private readonly attributes = new WeakMap<PrecomputedHandler, Attributes>();
+  /** Hit attributes per handler: interceptor, early, then the same for 304s. */
+  private readonly hitAttributes = new WeakMap<PrecomputedHandler, Attributes[]>();
   private instruments?: Instruments;
   /** The meter, once an SDK is registered; the gauges register on it. */
   meter?: Meter;
@@ -59,7 +61,7 @@ export class PrecomputeMetrics implements OnModuleInit {
     else activity.cached++;
     const instruments = this.instruments;
     if (!instruments) return;
-    const attributes = { ...this.attributesOf(handler), [ATTRIBUTES.servingPath]: path, [ATTRIBUTES.notModified]: notModified };
+    const attributes = this.hitAttributesOf(handler, path, notModified);
     instruments.hits.add(1, attributes);
     instruments.serveDuration.record((performance.now() - startedAt) / 1000, attributes);
   }
@@ -113,6 +115,18 @@ export class PrecomputeMetrics implements OnModuleInit {
       this.activity(handler).lastRefresh = { at, reason, ...counts, durationMs };
       this.instruments?.refreshes.add(counts.computed + counts.failed, { ...this.attributesOf(handler), [ATTRIBUTES.refreshReason]: reason });
     }
+  }
+
+  private hitAttributesOf(handler: PrecomputedHandler, path: ServingPath, notModified: boolean): Attributes {
+    let variants = this.hitAttributes.get(handler);
+    if (!variants) {
+      const base = this.attributesOf(handler);
+      variants = [false, true].flatMap((nm) =>
+        (['interceptor', 'early'] as const).map((p) => ({ ...base, [ATTRIBUTES.servingPath]: p, [ATTRIBUTES.notModified]: nm })),
+      );
+      this.hitAttributes.set(handler, variants);
+    }
+    return variants[(notModified ? 2 : 0) + (path === 'early' ? 1 : 0)];
   }
 
   private attributesOf(handler: PrecomputedHandler): Attributes {
