@@ -105,6 +105,11 @@ describe.each(ADAPTERS)('PrecomputeHealthIndicator in a terminus app (%s)', (ada
     const degraded = await request(server).get('/health/tolerant').expect(200);
     expect(degraded.body.status).toBe('degraded');
     expect(degraded.body.details.precompute).toMatchObject({ status: 'degraded', failing: 2 });
+    // A live answer that succeeds (and is stored) ends that combination's failure
+    failing = new Set(['d']);
+    await request(server).get('/grid?cell=b').expect(200, { cell: 'b' });
+    const stillDown = await request(server).get('/health').expect(503);
+    expect(stillDown.body.error.precompute).toMatchObject({ failing: 1, missing: 1, failures: [{ key: 'GET /grid?cell=d' }] });
     failing = new Set();
     await (app as INestApplication).get(PrecomputeService).refresh({ controller: GridController });
     const up = await request(server).get('/health').expect(200);

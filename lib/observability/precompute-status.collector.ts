@@ -48,7 +48,10 @@ export class PrecomputeStatusCollector {
   observe(handler: PrecomputedHandler, status: Pick<HandlerCounts, 'total' | 'cached'>): HandlerObservations {
     const figures = this.figures(handler);
     const activity = this.metrics.activity(handler);
-    const failures = [...activity.failing.values()].sort((a, b) => b.at - a.at);
+    // A failure is over once the combination holds an entry computed after it (a live answer, another process, a refresh)
+    const failures = [...activity.failing.values()]
+      .filter((failure) => !((this.store.get(failure.key)?.computedAt ?? -1) >= failure.at))
+      .sort((a, b) => b.at - a.at);
     const run = activity.run;
     return {
       coverage: status.total === 0 ? 1 : status.cached / status.total,
