@@ -95,7 +95,8 @@ export function gridCombinations(a = 8, b = 5): string[] {
 /** A GET on 127.0.0.1: status and body. */
 export function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    httpRequest({ host: '127.0.0.1', port, path }, (res) => {
+    // agent: false: a kept-alive socket can be closed by the server while a spawnSync() blocks this process ("socket hang up")
+    httpRequest({ host: '127.0.0.1', port, path, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
