@@ -192,4 +192,11 @@ export const messages = {
   redisIsCluster: (where: string, reason: string) =>
     `${where} is a node of a Redis Cluster (${reason}). Give the cluster's nodes instead of one URL: ` +
     '--cluster host:port,host:port (any reachable nodes; the others are found from them).',
+  // Observability: the status page (lib/status-page)
+  statusPageWithoutGuard: (path: string, environment: string | undefined) =>
+    `PrecomputeModule: statusPage at ${path} has no guard, and NODE_ENV is ${environment === undefined ? 'not set' : `"${environment}"`}. ` +
+    'The page shows every cached combination and its errors: give it a guard, e.g. statusPage: { path, guard: AdminGuard }, ' +
+    'or run with NODE_ENV=development to see it unguarded on your machine.',
+  statusPageOption: (problem: string) =>
+    `PrecomputeModule: option "statusPage" ${problem}. Example: statusPage: { path: '/precompute', guard: AdminGuard }.`,
 };

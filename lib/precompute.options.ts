@@ -4,6 +4,7 @@ import type { PrecomputeModuleOptions } from './interfaces/precompute-module-opt
 import { DEFAULTS } from './precompute.constants';
 import { ignorePatternProblem } from './keys/query-ignore';
 import { messages } from './precompute.messages';
+import { validateStatusPage } from './status-page/status-page-options';
 
 /** Injection token of the options with every default filled in. */
 export const PRECOMPUTE_OPTIONS = Symbol('PrecomputeOptions');
@@ -35,6 +36,7 @@ const KNOWN: ReadonlyArray<keyof PrecomputeModuleOptions> = [
   'earlyHits',
   'ignoreQueryParams',
   'cacheClientErrors',
+  'statusPage',
 ];
 
 const WHOLE_NUMBERS: ReadonlyArray<[keyof PrecomputeModuleOptions, number]> = [
@@ -120,6 +122,7 @@ export function resolveOptions(given: PrecomputeModuleOptions, environment: Part
       if (problem) throw new Error(messages.invalidIgnorePattern('PrecomputeModule', problem));
     }
   }
+  validateStatusPage(options.statusPage);
   if (options.cacheFile === undefined && options.store === undefined) throw new Error(messages.noCacheFile());
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   return { ...DEFAULTS, ...defined } as ResolvedOptions;

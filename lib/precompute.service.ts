@@ -6,6 +6,7 @@ import { HandlerPlans, type Combination } from './engine/handler-plans';
 import { HandlerStats } from './engine/handler-stats';
 import { RefreshQueue } from './freshness/refresh-queue';
 import type { HandlerStatus, PrecomputeSummary } from './interfaces/precompute-status.interface';
+import { PrecomputeStatusCollector } from './observability/precompute-status.collector';
 import { messages } from './precompute.messages';
 import { PrecomputeOrchestrator } from './precompute.orchestrator';
 import { entryValue } from './storage/cache-entry';
@@ -31,6 +32,7 @@ export class PrecomputeService {
     private readonly stats: HandlerStats,
     private readonly queue: RefreshQueue,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
+    private readonly collector: PrecomputeStatusCollector,
   ) {}
 
   /** Resolves with the summary once the startup precompute has finished; rejects if it failed. */
@@ -38,16 +40,24 @@ export class PrecomputeService {
     return this.orchestrator.ready;
   }
 
-  /** Per handler: total combinations, cached, computed and failed in this process, in progress. */
+  /**
+   * Per handler: total combinations, cached, computed and failed in this process, in progress,
+   * the 4xx answers held; coverage, stale entries, bytes, answers by kind and status, failures
+   * with their last error, the last and next refresh, progress of a run under way, and which
+   * path serves hits (what the status page shows).
+   */
   status(): HandlerStatus[] {
-    return this.registry.all().map((handler) => ({
-      handler: handler.name,
-      route: `GET ${handler.keys.route.path}`,
-      total: handler.total,
-      cached: handler.total - this.plans.missing(handler).length,
-      ...this.stats.of(handler),
-      ...this.answered(handler),
-    }));
+    return this.registry.all().map((handler) => {
+      const counts = {
+        handler: handler.name,
+        route: `GET ${handler.keys.route.path}`,
+        total: handler.total,
+        cached: handler.total - this.plans.missing(handler).length,
+        ...this.stats.of(handler),
+        ...this.answered(handler),
+      };
+      return { ...counts, ...this.collector.observe(handler, counts) };
+    });
   }
 
   /** 4xx answers the store holds for a handler, by status (present only when there are some). */
