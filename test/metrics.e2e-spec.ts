@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { Controller, Get, ParseEnumPipe, Query, type INestApplication } from '@nestjs/common';
+import { Controller, Get, NotFoundException, ParseEnumPipe, Query, type INestApplication } from '@nestjs/common';
 import { readFileSync, writeFileSync } from 'node:fs';
 import request from 'supertest';
 import { Precomputed, PrecomputeService } from '../lib';
@@ -32,6 +32,17 @@ class ReportController {
   }
 }
 
+@Controller('stock')
+class StockController {
+  @Get()
+  @Precomputed()
+  get(@Query('region', new ParseEnumPipe(Region)) region: Region) {
+    // A 4xx is the handler's answer for that combination: stored and served, not a failure
+    if (region === Region.AMER) throw new NotFoundException('no stock is kept for AMER');
+    return { region, units: 7 };
+  }
+}
+
 @Controller('daily')
 class DailyController {
   @Get()
@@ -44,6 +55,7 @@ class DailyController {
 
 const REPORT = { 'http.route': '/report' };
 const DAILY = { 'http.route': '/daily' };
+const STOCK = { 'http.route': '/stock' };
 const bodyBytes = (region: Region) => JSON.stringify({ region, revenue: region.length * 1000 }).length;
 
 describe.each(ADAPTERS)('OpenTelemetry metrics (%s)', (adapter: AdapterName) => {
@@ -76,7 +88,7 @@ describe.each(ADAPTERS)('OpenTelemetry metrics (%s)', (adapter: AdapterName) => 
     const logger = new MemoryLogger();
     failing = Region.AMER;
     closeGate();
-    app = await createTestApp({ adapter, logger, precompute: { cacheFile: dir.file('cache.json'), earlyHits }, controllers: [ReportController, DailyController] });
+    app = await createTestApp({ adapter, logger, precompute: { cacheFile: dir.file('cache.json'), earlyHits }, controllers: [ReportController, DailyController, StockController] });
     const server = app.getHttpServer();
     const service = app.get(PrecomputeService);
     const path = earlyHits ? 'early' : 'interceptor';
@@ -88,10 +100,12 @@ describe.each(ADAPTERS)('OpenTelemetry metrics (%s)', (adapter: AdapterName) => 
     failing = undefined;
     await request(server).get('/report?region=AMER').expect(200, { region: 'AMER', revenue: 4000 });
     await request(server).get('/daily?region=EMEA').expect(200, { region: 'EMEA', day: 'today' });
+    for (let i = 0; i < 2; i++) await request(server).get('/stock?region=AMER').expect(404);
+    await request(server).get('/stock?region=EMEA').expect(200, { region: 'EMEA', units: 7 });
 
     let points = await otel.collect();
-    expect(total(points, 'precompute.hits', { ...REPORT, 'precompute.serving_path': path, 'precompute.not_modified': false })).toBe(4);
-    expect(total(points, 'precompute.hits', { ...REPORT, 'precompute.serving_path': path, 'precompute.not_modified': true })).toBe(1);
+    expect(total(points, 'precompute.hits', { ...REPORT, 'precompute.serving_path': path, 'http.response.status_code': 200 })).toBe(4);
+    expect(total(points, 'precompute.hits', { ...REPORT, 'precompute.serving_path': path, 'http.response.status_code': 304 })).toBe(1);
     expect(total(points, 'precompute.hits', { 'precompute.serving_path': earlyHits ? 'interceptor' : 'early' })).toBe(0);
     expect(total(points, 'precompute.serve.duration', REPORT)).toBe(5);
     expect(total(points, 'precompute.live_answers', REPORT)).toBe(1);
@@ -104,6 +118,14 @@ describe.each(ADAPTERS)('OpenTelemetry metrics (%s)', (adapter: AdapterName) => 
     expect(total(points, 'precompute.entries', DAILY)).toBe(2);
     expect(total(points, 'precompute.stale_entries', DAILY)).toBe(2);
     expect(total(points, 'precompute.refreshes')).toBe(0);
+    // A stored 404 answer: hits by status, a computation with its status, never a failure
+    expect(total(points, 'precompute.hits', { ...STOCK, 'precompute.serving_path': path, 'http.response.status_code': 404 })).toBe(2);
+    expect(total(points, 'precompute.hits', { ...STOCK, 'http.response.status_code': 200 })).toBe(1);
+    expect(total(points, 'precompute.compute.duration', { ...STOCK, 'http.response.status_code': 404 })).toBe(1);
+    expect(total(points, 'precompute.compute.duration', STOCK)).toBe(3);
+    expect(total(points, 'precompute.failures', STOCK)).toBe(0);
+    expect(total(points, 'precompute.live_answers', STOCK)).toBe(0);
+    expect(total(points, 'precompute.entries', STOCK)).toBe(3);
 
     // An on-demand refresh of the report, with APAC failing; then the stale refresh completes
     failing = Region.APAC;
@@ -122,13 +144,13 @@ describe.each(ADAPTERS)('OpenTelemetry metrics (%s)', (adapter: AdapterName) => 
     expect(total(points, 'precompute.entries', REPORT)).toBe(3);
 
     // status() tells the same story
-    const [report, daily] = service.status();
+    const [report, daily, stock] = service.status();
     expect(report).toMatchObject({
       handler: 'ReportController.get',
       total: 3,
       cached: 3,
       coverage: 1,
-      answers: { cached: earlyHits ? 0 : 4, early: earlyHits ? 4 : 0, notModified: 1, live: 1, stale: 0 },
+      answers: { cached: earlyHits ? 0 : 4, early: earlyHits ? 4 : 0, notModified: 1, live: 1, stale: 0, byStatus: { 200: 4, 304: 1 } },
       failing: 1,
       failures: [{ key: 'GET /report?region=APAC', error: 'Error: the APAC warehouse is down', count: 1 }],
       lastRefresh: { reason: 'on demand', computed: 2, failed: 1 },
@@ -137,6 +159,7 @@ describe.each(ADAPTERS)('OpenTelemetry metrics (%s)', (adapter: AdapterName) => 
     expect(report.nextRefresh).toBeUndefined();
     expect(daily).toMatchObject({ stale: 0, answers: { stale: 1 }, lastRefresh: { reason: 'stale', computed: 2, failed: 0 } });
     expect(Date.parse(daily.nextRefresh as string)).toBeGreaterThan(Date.now() + 3_500_000);
+    expect(stock).toMatchObject({ cached: 3, answered: { 404: 1 }, failed: 0, failing: 0, answers: { byStatus: { 200: 1, 404: 2 } } });
   });
 });
 
@@ -150,7 +173,7 @@ describe('without an OpenTelemetry SDK', () => {
     try {
       await request(app.getHttpServer()).get('/report?region=EMEA').expect(200);
       const [report] = app.get(PrecomputeService).status();
-      expect(report.answers).toEqual({ cached: 1, early: 0, notModified: 0, live: 0, stale: 0 });
+      expect(report.answers).toEqual({ cached: 1, early: 0, notModified: 0, live: 0, stale: 0, byStatus: { 200: 1 } });
     } finally {
       await app.close();
       dir.cleanup();
