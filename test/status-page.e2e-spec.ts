@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Injectable, Query, UseGuards, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Injectable, NotFoundException, Query, UseGuards, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
@@ -37,6 +37,8 @@ class SalesController {
   async get(@Query('region') region: string, @Query('period') period: string) {
     await permits.take();
     if (region === 'AMER' && period === 'week') throw new Error('the AMER weekly feed is late');
+    // An answer, not a failure: stored and served as the 404 it is
+    if (region === 'APAC' && period === 'week') throw new NotFoundException('APAC publishes no weekly figures');
     return { region, period, revenue: region.length * (period === 'day' ? 1 : 7) };
   }
 }
@@ -134,12 +136,15 @@ describe.each(ADAPTERS)('the status page in Chromium (%s)', (adapter: AdapterNam
     const etag = (await request(server).get('/payroll?team=ops').expect(200)).headers.etag as string;
     await request(server).get('/payroll?team=ops').set('If-None-Match', etag).expect(304);
     await request(server).get('/sales?region=AMER&period=week').expect(500);
+    await request(server).get('/sales?region=APAC&period=week').expect(404);
 
     await page.reload();
     expect(await page.locator('[data-field="state"]').textContent()).toBe('Ready');
     expect(await page.locator('[data-field="total-coverage"]').textContent()).toBe('7 / 8');
     expect(await text(page, 'SalesController.get', 'coverage')).toBe('5 / 6 cached');
-    expect(await text(page, 'SalesController.get', 'early-hits')).toBe('3');
+    expect(await text(page, 'SalesController.get', 'answered')).toBe('of which 1 answered 404');
+    expect(await text(page, 'SalesController.get', 'early-hits')).toBe('4');
+    expect(await text(page, 'SalesController.get', 'by-status')).toBe('Hits by status: 200 × 3 · 404 × 1');
     expect(await text(page, 'SalesController.get', 'live')).toBe('1');
     expect(await text(page, 'SalesController.get', 'failing')).toBe('1');
     expect(await text(page, 'SalesController.get', 'failures')).toContain('GET /sales?period=week&region=AMERError: the AMER weekly feed is late');
@@ -147,8 +152,11 @@ describe.each(ADAPTERS)('the status page in Chromium (%s)', (adapter: AdapterNam
     expect(await text(page, 'PayrollController.get', 'coverage')).toBe('2 / 2 cached');
     expect(await text(page, 'PayrollController.get', 'hits')).toBe('1');
     expect(await text(page, 'PayrollController.get', 'not-modified')).toBe('1');
+    expect(await text(page, 'PayrollController.get', 'by-status')).toBe('Hits by status: 200 × 1 · 304 × 1');
     expect(await text(page, 'PayrollController.get', 'serving-path')).toBe('interceptor');
-    expect(await text(page, 'PayrollController.get', 'serving-why')).toBe('Served by the interceptor: not eligible for earlyHits: guards must run');
+    expect(await text(page, 'PayrollController.get', 'serving-why')).toBe(
+      "Served by the interceptor: not eligible for earlyHits: guards, a host, custom versioning or a wildcard path need Nest's router",
+    );
     expect(await text(page, 'PayrollController.get', 'last-refresh')).toBe('none yet');
     expect(await text(page, 'PayrollController.get', 'next-refresh')).toBe('none (no TTL)');
     // Nothing but the page itself was loaded

@@ -21,7 +21,7 @@ export function servingPath(
   }
   if (handler.early) return { path: 'interceptor', why: 'earlyHits is off (this handler could use it: nothing else must run on a hit)' };
   const because = handler.sendsPrebuiltBody
-    ? 'guards, a host, custom versioning or a path the early matcher cannot read must go through Nest\'s router'
+    ? "guards, a host, custom versioning or a wildcard path need Nest's router"
     : 'other interceptors or a response override (@Render, @Redirect) must run';
   return { path: 'interceptor', why: earlyHits ? `not eligible for earlyHits: ${because}` : `earlyHits is off; ${because}` };
 }
