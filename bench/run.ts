@@ -79,6 +79,8 @@ async function serving(body: 'small' | 'large', adapters: readonly string[], wit
       ['bare', 'bare route'],
       ['precomputed', '@Precomputed (cache hit)'],
       ['precomputed-early', '@Precomputed, earlyHits: true'],
+      ['precomputed-early-unrecorded', '@Precomputed, earlyHits, no metrics calls'],
+      ['precomputed-early-otel', '@Precomputed, earlyHits, OTel SDK registered'],
       ['cache-manager', 'CacheInterceptor (memory)'],
       ['validation', 'uncached + ValidationPipe'],
     ]) {
@@ -258,6 +260,17 @@ function servingTable(title: string, rows: readonly ServingResult[]): string {
   return lines.join('\n');
 }
 
+/** Throughput lost to the metrics hooks with no OTel SDK: early hits with them, against the same with the calls emptied. */
+function metricsOverhead(rows: readonly ServingResult[]): string {
+  return ['express', 'fastify']
+    .map((adapter) => {
+      const hooked = rows.find((row) => row.label === `${adapter}: @Precomputed, earlyHits: true`);
+      const bare = rows.find((row) => row.label === `${adapter}: @Precomputed, earlyHits, no metrics calls`);
+      return hooked && bare ? `${adapter} ${((1 - hooked.rps.median / bare.rps.median) * 100).toFixed(1)}%` : `${adapter} not measured`;
+    })
+    .join(', ');
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const adapters = ['express', 'fastify'];
@@ -313,6 +326,9 @@ async function main(): Promise<void> {
     servingTable('Small body (~250 B)', small),
     '',
     servingTable('Large body (~200 KB JSON report)', large),
+    '',
+    `Throughput the metrics hooks cost with no OpenTelemetry SDK registered (early hits; negative: within noise): ` +
+      `small body ${metricsOverhead(small)}; large body ${metricsOverhead(large)}. The "OTel SDK registered" rows show what an app exporting metrics pays.`,
     '',
     '## Precompute',
     '',

@@ -1,6 +1,7 @@
 /**
  * One benchmark server per process:
  *   ADAPTER=express|fastify  SCENARIO=bare|precomputed|precomputed-early|cache-manager|validation|raw  BODY=small|large
+ *   (precomputed-early-unrecorded: the metrics recorder's hit-path calls emptied; precomputed-early-otel: an OTel SDK registered)
  * Serves GET /report?region=EMEA and prints `LISTENING <port>`.
  */
 import 'reflect-metadata';
@@ -11,6 +12,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { IsEnum } from 'class-validator';
 import { createServer } from 'node:http';
 import { Precomputed, PrecomputeModule } from '../lib';
+import { registerOtelSdk, unrecord } from './metrics-scenarios';
 import { LARGE_BODY, SMALL_BODY } from './bodies';
 
 enum Region {
@@ -64,6 +66,8 @@ function moduleFor(): Type {
     bare: BareController,
     precomputed: PrecomputedController,
     'precomputed-early': PrecomputedController,
+    'precomputed-early-unrecorded': PrecomputedController,
+    'precomputed-early-otel': PrecomputedController,
     'cache-manager': CacheManagerController,
     validation: ValidationController,
   };
@@ -74,7 +78,7 @@ function moduleFor(): Type {
             cacheFile: process.env.CACHE_FILE ?? '.build/bench-serving.json',
             progress: false,
             watchFile: false,
-            earlyHits: scenario === 'precomputed-early',
+            earlyHits: scenario.startsWith('precomputed-early'),
           }),
         ]
       : scenario === 'cache-manager'
@@ -95,6 +99,8 @@ async function main(): Promise<void> {
     server.listen(0, '127.0.0.1', () => process.stdout.write(`LISTENING ${(server.address() as { port: number }).port}\n`));
     return;
   }
+  if (scenario === 'precomputed-early-unrecorded') unrecord();
+  if (scenario === 'precomputed-early-otel') await registerOtelSdk();
   const app =
     process.env.ADAPTER === 'fastify'
       ? await NestFactory.create(moduleFor(), new FastifyAdapter(), { logger: ['error', 'warn'] })

@@ -15,6 +15,7 @@ export type {
 } from './interfaces/precomputed-options.interface';
 export { PrecomputeModule } from './precompute.module';
 export { PrecomputeService, type PrecomputeTarget } from './precompute.service';
+export type { StatusPageOptions } from './status-page/status-page-options';
 export type { BodyKind, CacheEntry, EncodedResponse, FileHeaders } from './storage/cache-entry';
 export { JsonFileStore, type JsonFileStoreOptions } from './storage/json-file/json-file.store';
 export { PRECOMPUTE_STORE, type Claim, type PrecomputeStore, type StoreContext } from './storage/precompute-store.interface';

@@ -220,4 +220,11 @@ export const messages = {
   cronRefreshFailed: (handler: string, failed: number, next: string) =>
     `${handler}: the scheduled refresh (refreshCron) ended with ${failed} failure${failed === 1 ? '' : 's'}; ` +
     `the previous values are still served. Next run at ${next}.`,
+  // Observability: the status page (lib/status-page)
+  statusPageWithoutGuard: (path: string, environment: string | undefined) =>
+    `PrecomputeModule: statusPage at ${path} has no guard, and NODE_ENV is ${environment === undefined ? 'not set' : `"${environment}"`}. ` +
+    'The page shows every cached combination and its errors: give it a guard, e.g. statusPage: { path, guard: AdminGuard }, ' +
+    'or run with NODE_ENV=development to see it unguarded on your machine.',
+  statusPageOption: (problem: string) =>
+    `PrecomputeModule: option "statusPage" ${problem}. Example: statusPage: { path: '/precompute', guard: AdminGuard }.`,
 };

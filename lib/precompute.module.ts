@@ -14,6 +14,7 @@ import { RefreshScheduler } from './freshness/refresh.scheduler';
 import { CronRefreshScheduler } from './freshness/cron-refresh.scheduler';
 import { DomainRefresh } from './freshness/domain-refresh';
 import type { PrecomputeModuleOptions } from './interfaces/precompute-module-options.interface';
+import { OBSERVABILITY_PROVIDERS } from './observability';
 import { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE } from './precompute.module-definition';
 import { environmentOverrides } from './precompute.environment';
 import { PRECOMPUTE_OPTIONS, resolveOptions, type ResolvedOptions } from './precompute.options';
@@ -77,6 +78,7 @@ import { PRECOMPUTE_STORE } from './storage/precompute-store.interface';
     CachedResponses,
     PrecomputeServing,
     EarlyHitMiddleware,
+    ...OBSERVABILITY_PROVIDERS,
   ],
   // Only what users inject. The interceptor, created in each decorated controller's module, finds PrecomputeServing through ModuleRef
   exports: [PrecomputeService],

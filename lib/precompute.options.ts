@@ -5,6 +5,7 @@ import { CronSchedule } from './freshness/cron-schedule';
 import { DEFAULTS } from './precompute.constants';
 import { ignorePatternProblem } from './keys/query-ignore';
 import { messages } from './precompute.messages';
+import { validateStatusPage } from './status-page/status-page-options';
 
 /** Injection token of the options with every default filled in. */
 export const PRECOMPUTE_OPTIONS = Symbol('PrecomputeOptions');
@@ -38,6 +39,7 @@ const KNOWN: ReadonlyArray<keyof PrecomputeModuleOptions> = [
   'cacheClientErrors',
   'refreshCron',
   'refreshTimeZone',
+  'statusPage',
 ];
 
 const WHOLE_NUMBERS: ReadonlyArray<[keyof PrecomputeModuleOptions, number]> = [
@@ -127,6 +129,7 @@ export function resolveOptions(given: PrecomputeModuleOptions, environment: Part
     // Checked here so a bad expression stops the app at startup, naming the option
     new CronSchedule(options.refreshCron ?? '0 0 * * *', options.refreshTimeZone, 'PrecomputeModule: option "refreshCron"');
   }
+  validateStatusPage(options.statusPage);
   if (options.cacheFile === undefined && options.store === undefined) throw new Error(messages.noCacheFile());
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   return { ...DEFAULTS, ...defined } as ResolvedOptions;

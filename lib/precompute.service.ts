@@ -8,6 +8,7 @@ import { CronRefreshScheduler } from './freshness/cron-refresh.scheduler';
 import { DomainRefresh, withDomainFailures } from './freshness/domain-refresh';
 import { RefreshQueue } from './freshness/refresh-queue';
 import type { HandlerStatus, PrecomputeSummary } from './interfaces/precompute-status.interface';
+import { PrecomputeStatusCollector } from './observability/precompute-status.collector';
 import { messages } from './precompute.messages';
 import { PrecomputeOrchestrator } from './precompute.orchestrator';
 import { entryValue } from './storage/cache-entry';
@@ -35,6 +36,7 @@ export class PrecomputeService {
     private readonly domains: DomainRefresh,
     private readonly cron: CronRefreshScheduler,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
+    private readonly collector: PrecomputeStatusCollector,
   ) {}
 
   /** Resolves with the summary once the startup precompute has finished; rejects if it failed. */
@@ -42,13 +44,18 @@ export class PrecomputeService {
     return this.orchestrator.ready;
   }
 
-  /** Per handler: total combinations, cached, computed and failed in this process, in progress. */
+  /**
+   * Per handler: total combinations, cached, computed and failed in this process, in progress,
+   * the 4xx answers held; coverage, stale entries, bytes, answers by kind and status, failures
+   * with their last error, the last and next refresh, progress of a run under way, and which
+   * path serves hits (what the status page shows).
+   */
   status(): HandlerStatus[] {
     return this.registry.all().map((handler) => {
       const next = this.cron.nextRun(handler);
       // One pass over the plan for both figures (4xx answers present only when there are some)
       const { cached, answered } = this.plans.held(handler);
-      return {
+      const counts = {
         handler: handler.name,
         route: `GET ${handler.keys.route.path}`,
         total: handler.total,
@@ -57,6 +64,7 @@ export class PrecomputeService {
         ...(Object.keys(answered).length ? { answered } : {}),
         ...(next ? { nextRefresh: next.toISOString() } : {}),
       };
+      return { ...counts, ...this.collector.observe(handler, counts) };
     });
   }
 

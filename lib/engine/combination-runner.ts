@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { computeResponse } from '../invocation/response-serializer';
+import { PrecomputeMetrics } from '../observability/precompute-metrics';
 import { PrecomputeLogger } from '../precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { entryOf, type CacheEntry } from '../storage/cache-entry';
@@ -39,6 +40,7 @@ export class CombinationRunner {
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
     private readonly logger: PrecomputeLogger,
     private readonly stats: HandlerStats,
+    private readonly metrics: PrecomputeMetrics,
   ) {}
 
   /** Shutting down: no retry starts any more (callers stop starting combinations, see `isStopped`). */
@@ -53,6 +55,7 @@ export class CombinationRunner {
   async compute(combination: Combination, options: { force?: boolean } = {}): Promise<Outcome> {
     const { handler, key } = combination;
     this.stats.started(handler);
+    const startedAt = performance.now();
     try {
       const entry = await retry(() => this.attempt(combination), {
         retries: handler.options.retries ?? this.options.retries,
@@ -63,9 +66,11 @@ export class CombinationRunner {
       });
       await this.store.put([entry], { force: options.force === true });
       this.stats.finished(handler, 'computed');
+      this.metrics.computed(handler, key, entry.status, startedAt);
       return { entry };
     } catch (error) {
       this.stats.finished(handler, 'failed');
+      this.metrics.failed(handler, key, error, startedAt);
       this.logger.error(`${handler.name} failed for ${key}: ${errorMessage(error)}`);
       return { error: errorMessage(error) };
     }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import type { PrecomputeSummary } from '../interfaces/precompute-status.interface';
+import { PrecomputeMetrics } from '../observability/precompute-metrics';
 import { PrecomputeLogger } from '../precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import type { CacheEntry } from '../storage/cache-entry';
@@ -32,6 +33,7 @@ export class PrecomputeEngine {
     private readonly plans: HandlerPlans,
     private readonly runner: CombinationRunner,
     private readonly computations: Computations,
+    private readonly metrics: PrecomputeMetrics,
   ) {}
 
   async run(handlers: readonly PrecomputedHandler[], select = (handler: PrecomputedHandler) => this.plans.missing(handler)): Promise<PrecomputeSummary> {
@@ -67,12 +69,18 @@ export class PrecomputeEngine {
     // What each key held when selected: one that changed meanwhile is done already
     const selected = new Map(combinations.map((combination) => [combination.key, this.store.get(combination.key)]));
     const limit = pLimit(concurrency);
-    let pending = await this.pass(combinations, limit, selected, summary, () => progress.tick());
-    if (pending.length) this.logger.log(`${handler.name}: waiting for ${pending.length} combination(s) other processes are computing`);
-    while (pending.length && !this.runner.isStopped) {
-      // Their results arrive through the store; a claim that lapsed (a dead process) is taken here
-      await new Promise((resolve) => setTimeout(resolve, DEFERRED_RETRY_MS));
-      pending = await this.pass(pending, limit, selected, summary, () => progress.tick());
+    this.metrics.runStarted(handler, combinations.length);
+    let pending: Combination[];
+    try {
+      pending = await this.pass(combinations, limit, selected, summary, () => progress.tick());
+      if (pending.length) this.logger.log(`${handler.name}: waiting for ${pending.length} combination(s) other processes are computing`);
+      while (pending.length && !this.runner.isStopped) {
+        // Their results arrive through the store; a claim that lapsed (a dead process) is taken here
+        await new Promise((resolve) => setTimeout(resolve, DEFERRED_RETRY_MS));
+        pending = await this.pass(pending, limit, selected, summary, () => progress.tick());
+      }
+    } finally {
+      this.metrics.runFinished(handler);
     }
     summary.skipped += pending.length;
     const delta = summary.since(before);

@@ -6,6 +6,7 @@ import type { Combination } from '../engine/handler-plans';
 import { formatDuration } from '../engine/progress-reporter';
 import { RunSummary } from '../engine/run-summary';
 import type { PrecomputeSummary } from '../interfaces/precompute-status.interface';
+import { PrecomputeMetrics } from '../observability/precompute-metrics';
 import { PrecomputeLogger } from '../precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { isEdited } from '../storage/cache-entry';
@@ -48,6 +49,7 @@ export class RefreshQueue {
     private readonly runner: CombinationRunner,
     private readonly computations: Computations,
     private readonly policy: FreshnessPolicy,
+    private readonly metrics: PrecomputeMetrics,
   ) {
     this.limit = pLimit(options.concurrency);
   }
@@ -67,6 +69,7 @@ export class RefreshQueue {
     const outcomes = await Promise.all(queued.map((combination) => this.enqueue(combination, request)));
     outcomes.forEach((outcome, index) => summary.add(queued[index].key, outcome));
     const done = summary.done();
+    this.metrics.refreshed(request.reason, queued.map((combination, index) => ({ handler: combination.handler, outcome: outcomes[index] })), done.durationMs);
     if (queued.length > 0) {
       this.logger.log(
         `Refreshed ${queued.length} combination${queued.length === 1 ? '' : 's'} (${request.reason}): ` +

@@ -4,6 +4,7 @@ import { Computations } from '../engine/combination-runner';
 import { HandlerPlans, type Combination } from '../engine/handler-plans';
 import { backoffMs } from '../engine/retry';
 import { SWEEP_MS } from '../precompute.constants';
+import { PrecomputeMetrics } from '../observability/precompute-metrics';
 import { PrecomputeLogger } from '../precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { isEdited, type CacheEntry } from '../storage/cache-entry';
@@ -40,6 +41,7 @@ export class RefreshScheduler implements OnApplicationShutdown {
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
     private readonly logger: PrecomputeLogger,
     private readonly domains: DomainRefresh,
+    private readonly metrics: PrecomputeMetrics,
   ) {}
 
   /** Starts sweeping for stale entries; the first sweep runs at once. */
@@ -54,9 +56,11 @@ export class RefreshScheduler implements OnApplicationShutdown {
     }
   }
 
-  /** Called on every cache hit: refreshes a stale entry in the background. */
+  /** Called on every cache hit: counts a stale one served, and refreshes it in the background. */
   noticeHit(handler: PrecomputedHandler, entry: CacheEntry): void {
-    if (this.stopped || !this.policy.isStale(handler, entry) || !this.due(entry.key, Date.now())) return;
+    if (this.stopped || !this.policy.isStale(handler, entry)) return;
+    this.metrics.staleServed(handler);
+    if (!this.due(entry.key, Date.now())) return;
     const combination = this.plans.find(handler, entry.key);
     if (combination && !isEdited(entry)) void this.refreshInBackground([combination], 'stale');
   }

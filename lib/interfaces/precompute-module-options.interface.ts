@@ -1,3 +1,4 @@
+import type { StatusPageOptions } from '../status-page/status-page-options';
 import type { PrecomputeStore } from '../storage/precompute-store.interface';
 
 /**
@@ -77,4 +78,6 @@ export interface PrecomputeModuleOptions {
   cacheClientErrors?: boolean;
   /** Least severe messages logged: `log` (default), `warn`, `error` or `silent`. */
   logLevel?: 'log' | 'warn' | 'error' | 'silent';
+  /** An HTML status page (and JSON) at `path`, behind `guard` (see the README). Default: none. */
+  statusPage?: StatusPageOptions;
 }

@@ -1,5 +1,10 @@
+import type { HandlerObservations } from '../observability/handler-observations.interface';
+
 /** Figures of one handler, as `PrecomputeService.status()` reports them. */
-export interface HandlerStatus {
+export interface HandlerStatus extends HandlerCounts, HandlerObservations {}
+
+/** What `status()` counts per handler: combinations, what this process computed, the 4xx answers held. */
+export interface HandlerCounts {
   /** `Controller.method`. */
   handler: string;
   /** Method and path, e.g. `GET /sales-report`. */

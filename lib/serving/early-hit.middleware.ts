@@ -6,6 +6,7 @@ import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import type { CacheEntry } from '../storage/cache-entry';
 import type { RawParams } from '../keys/cache-key';
 import { RefreshScheduler } from '../freshness/refresh.scheduler';
+import { PrecomputeMetrics } from '../observability/precompute-metrics';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
 import type { AdapterKind } from './cached-replies';
 import { CachedResponses } from './cached-responses';
@@ -43,6 +44,7 @@ export class EarlyHitMiddleware implements NestMiddleware {
     private readonly scheduler: RefreshScheduler,
     private readonly responses: CachedResponses,
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
+    private readonly metrics: PrecomputeMetrics,
   ) {}
 
   /** Express (and any adapter with Node's request and response). */
@@ -80,6 +82,7 @@ export class EarlyHitMiddleware implements NestMiddleware {
     routedPath?: string,
   ): EarlyAnswer | undefined {
     if (method !== 'GET' && method !== 'HEAD') return undefined;
+    const startedAt = this.metrics.now();
     const queryStart = url.indexOf('?');
     const match = this.registry.matchEarly(queryStart < 0 ? url : url.slice(0, queryStart), requestHeaders);
     const handler = match?.target;
@@ -90,7 +93,9 @@ export class EarlyHitMiddleware implements NestMiddleware {
     const entry = key === undefined ? undefined : this.store.get(key);
     if (!entry) return undefined;
     const answer = this.responses.early(handler, entry, handler.early, requestHeaders['if-none-match'], adapter);
-    if (answer) this.scheduler.noticeHit(handler, entry);
+    if (!answer) return undefined;
+    this.scheduler.noticeHit(handler, entry);
+    this.metrics.hit(handler, 'early', answer.status, startedAt);
     return answer;
   }
 }

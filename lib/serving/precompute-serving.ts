@@ -5,6 +5,7 @@ import { Computations } from '../engine/combination-runner';
 import { errorMessage } from '../engine/error-message';
 import { LiveResults, type LiveResult } from '../engine/live-results';
 import { RefreshScheduler } from '../freshness/refresh.scheduler';
+import { PrecomputeMetrics } from '../observability/precompute-metrics';
 import { PrecomputeLogger } from '../precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import type { CacheEntry } from '../storage/cache-entry';
@@ -28,6 +29,8 @@ export class PrecomputeServing {
     private readonly live: LiveResults,
     /** Headers, ETag and 304 of a hit. */
     readonly responses: CachedResponses,
+    /** Hits, live answers and their durations (counters, and OpenTelemetry when the app registered an SDK). */
+    readonly metrics: PrecomputeMetrics,
   ) {}
 
   /** The `@Precomputed()` handler a request is routed to, if it is one. */

@@ -57,6 +57,7 @@ export class PrecomputeInterceptor implements NestInterceptor, OnModuleInit {
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const startedAt = this.serving.metrics.now();
     const handler =
       context.getType() === 'http'
         ? this.serving.handlerOf(context.getClass<Type>(), context.getHandler(), context.switchToHttp().getRequest())
@@ -70,7 +71,7 @@ export class PrecomputeInterceptor implements NestInterceptor, OnModuleInit {
     if (read === 'failed') return next.handle();
     if (read.entry) {
       this.serving.noticeHit(handler, read.entry);
-      return this.serve(read.entry, handler, request, http.getResponse());
+      return this.serve(read.entry, handler, request, http.getResponse(), startedAt);
     }
     // A store holding part of its entries in memory (RedisStore's localCache) reads the rest on a miss
     const fetching = this.serving.fetch(key);
@@ -79,15 +80,17 @@ export class PrecomputeInterceptor implements NestInterceptor, OnModuleInit {
         mergeMap((fetched) => {
           if (!fetched) return this.miss(handler, key, request, http.getResponse(), next);
           this.serving.noticeHit(handler, fetched);
-          return this.serve(fetched, handler, request, http.getResponse());
+          return this.serve(fetched, handler, request, http.getResponse(), startedAt);
         }),
       );
     }
     return this.miss(handler, key, request, http.getResponse(), next);
   }
 
-  private serve(entry: CacheEntry, handler: PrecomputedHandler, request: HttpRequestLike, response: HttpResponseLike): Observable<unknown> {
+  /** `startedAt` (from `metrics.now()`) for a hit; undefined for the result of a computation a miss waited for (a live answer). */
+  private serve(entry: CacheEntry, handler: PrecomputedHandler, request: HttpRequestLike, response: HttpResponseLike, startedAt?: number): Observable<unknown> {
     const { headers, notModified } = this.serving.responses.hitResponse(handler, entry, request.headers['if-none-match']);
+    if (startedAt !== undefined) this.serving.metrics.hit(handler, 'interceptor', notModified ? 304 : entry.status, startedAt);
     const adapter = this.adapterHost.httpAdapter;
     for (const [name, value] of headers) adapter.setHeader(response, name, value);
     if (notModified) {
@@ -114,6 +117,7 @@ export class PrecomputeInterceptor implements NestInterceptor, OnModuleInit {
     response: HttpResponseLike,
     next: CallHandler,
   ): Observable<unknown> {
+    this.serving.metrics.liveAnswer(handler);
     const flight = this.serving.inFlight(key);
     if (flight) {
       return from(flight).pipe(mergeMap((entry) => (entry ? this.serve(entry, handler, request, response) : next.handle())));

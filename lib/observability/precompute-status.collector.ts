@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { PrecomputedHandler } from '../discovery/precomputed-handler';
+import { HandlerPlans } from '../engine/handler-plans';
+import { FreshnessPolicy } from '../freshness/freshness-policy';
+import type { HandlerCounts } from '../interfaces/precompute-status.interface';
+import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
+import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
+import { entryFigures, type EntryFigures } from './entry-figures';
+import type { HandlerObservations } from './handler-observations.interface';
+import { PrecomputeMetrics } from './precompute-metrics';
+import { servingPath } from './serving-path';
+
+/** Failing combinations listed per handler (the count covers them all). */
+const LISTED_FAILURES = 10;
+
+/**
+ * What `status()` adds to each handler's counts, and what the status page, the
+ * health indicator and the gauges show: coverage, stale entries, bytes,
+ * answers, failures, refreshes, run progress and the serving path.
+ */
+@Injectable()
+export class PrecomputeStatusCollector {
+  constructor(
+    private readonly metrics: PrecomputeMetrics,
+    private readonly plans: HandlerPlans,
+    private readonly policy: FreshnessPolicy,
+    @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
+    @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
+  ) {}
+
+  /** Entries held for a handler: count, stale, bytes, when the next one turns stale. */
+  figures(handler: PrecomputedHandler): EntryFigures {
+    return entryFigures(
+      this.plans.of(handler).map((combination) => this.store.get(combination.key)),
+      this.policy.ttlMs(handler),
+      (entry) => this.policy.isStale(handler, entry),
+    );
+  }
+
+  observe(handler: PrecomputedHandler, status: Pick<HandlerCounts, 'total' | 'cached'>): HandlerObservations {
+    const figures = this.figures(handler);
+    const activity = this.metrics.activity(handler);
+    // A failure is over once the combination holds an entry computed after it (a live answer, another process, a refresh)
+    const failures = [...activity.failing.values()]
+      .filter((failure) => !((this.store.get(failure.key)?.computedAt ?? -1) >= failure.at))
+      .sort((a, b) => b.at - a.at);
+    const run = activity.run;
+    return {
+      coverage: status.total === 0 ? 1 : status.cached / status.total,
+      stale: figures.stale,
+      bytes: figures.bytes,
+      answers: {
+        cached: activity.cached,
+        early: activity.early,
+        notModified: activity.notModified,
+        live: activity.live,
+        stale: activity.stale,
+        byStatus: { ...activity.byStatus },
+      },
+      failing: failures.length,
+      failures: failures.slice(0, LISTED_FAILURES).map((failure) => ({ ...failure, at: new Date(failure.at).toISOString() })),
+      ...(activity.lastRefresh ? { lastRefresh: { ...activity.lastRefresh, at: new Date(activity.lastRefresh.at).toISOString() } } : {}),
+      ...(figures.nextStaleAt === undefined ? {} : { nextRefresh: new Date(figures.nextStaleAt).toISOString() }),
+      ...(run ? { progress: progressOf(run, status.total - status.cached) } : {}),
+      serving: servingPath(handler, this.options.earlyHits),
+    };
+  }
+}
+
+function progressOf(run: { startedAt: number; toCompute: number; done: number }, missing: number): NonNullable<HandlerObservations['progress']> {
+  // Entries stored by live requests or other processes count as done too
+  const done = Math.min(run.toCompute, Math.max(run.done, run.toCompute - missing));
+  const elapsed = Date.now() - run.startedAt;
+  const etaMs = done > 0 && done < run.toCompute ? Math.round(((run.toCompute - done) * elapsed) / done) : undefined;
+  return {
+    startedAt: new Date(run.startedAt).toISOString(),
+    toCompute: run.toCompute,
+    done,
+    percent: run.toCompute === 0 ? 100 : Math.floor((done * 100) / run.toCompute),
+    ...(etaMs === undefined ? {} : { etaMs }),
+  };
+}

@@ -1,0 +1,1 @@
+export { PrecomputeHealthIndicator, type PrecomputeHealthOptions } from './precompute.health-indicator';
