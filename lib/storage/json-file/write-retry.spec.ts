@@ -105,7 +105,9 @@ describe('WriteRetry, messages and stop', () => {
     expect(retry.failing).toBe(false);
   });
 
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('stop cancels the scheduled retry', () => {
     jest.useFakeTimers();
