@@ -80,7 +80,7 @@ describe('the cache file format, what it refuses', () => {
   });
 
   it('names the syntax error in words', () => {
-    expect(problem('{"entries": {"a": 1,}}')).toMatch(/^Cache file f\.json \(line 1, column 20\) is not valid: property name expected \(/);
+    expect(problem('{"entries": {"a": 1,}}')).toMatch(/^Cache file f\.json \(line 1, column 21\) is not valid: property name expected \(/);
   });
 
   it('reads an entry a person added: no time, no hash (an edit), with a version', () => {
