@@ -80,3 +80,18 @@ describe('selectRoute, more variants', () => {
     expect(selectRoute(variants, routedRequest({ url: '/report', headers: {} }), custom)?.name).toBe('v1');
   });
 });
+
+describe('selectRoute, URLs not in canonical form', () => {
+  it('picks among all of the handler\'s routes by version when no path matches exactly', () => {
+    const variants = [variant('v1', '/report', '1'), variant('v2', '/report', '2')];
+    expect(selectRoute(variants, routedRequest({ url: '/REPORT/', headers: { 'x-api-version': '2' } }), header)?.name).toBe('v2');
+  });
+
+  it('falls back to the VERSION_NEUTRAL route when the extractor gives no version', () => {
+    const variants = [variant('v1', '/report', '1'), variant('neutral', '/report', VERSION_NEUTRAL)];
+    const throwing = { type: 'custom', extract: () => { throw new Error('no version'); } } as const;
+    expect(selectRoute(variants, routedRequest({ url: '/report', headers: {} }), throwing)?.name).toBe('neutral');
+    const none = { type: 'custom', extract: () => [] } as const;
+    expect(selectRoute(variants, routedRequest({ url: '/report', headers: {} }), none)?.name).toBe('neutral');
+  });
+});

@@ -92,3 +92,15 @@ describe('withTimeout, limits', () => {
     }
   });
 });
+
+describe('retry, on the clock', () => {
+  it('waits with a real timer when no sleep is given', async () => {
+    let attempts = 0;
+    const result = retry(async () => {
+      if (++attempts < 2) throw new Error('once');
+      return 'ok';
+    }, { retries: 1, delayMs: 1 });
+    await expect(result).resolves.toBe('ok');
+    expect(attempts).toBe(2);
+  });
+});

@@ -85,3 +85,9 @@ describe('encoding, the rarer shapes', () => {
     expect(errorAnswer(new HttpException('gone', 410, { errorCode: 'E_GONE' }))?.body).toBe('{"statusCode":410,"message":"gone","errorCode":"E_GONE"}');
   });
 });
+
+describe('errorAnswer, null responses', () => {
+  it('sends a null response as Nest does: status and a null message', () => {
+    expect(errorAnswer(new HttpException(null as unknown as string, 404))?.body).toBe('{"statusCode":404,"message":null}');
+  });
+});
