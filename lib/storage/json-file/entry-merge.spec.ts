@@ -128,3 +128,14 @@ describe('mergeDiskChange, same moment', () => {
     expect(change).toEqual({ taken: [], removed: ['b'], keptNewer: [], keptMissing: [] });
   });
 });
+
+describe('mergeDiskChange, unchanged entries', () => {
+  it('an entry the file did not change is no older copy, so a deletion beside it is still seen', () => {
+    const a = computed('a', 1, 10);
+    const newerA = computed('a', 2, 20);
+    const b = computed('b', 2, 10);
+    // This process stored a newer a (in the journal); a person deleted b from the file
+    const change = mergeDiskChange(map(newerA, b), map(a, b), map(a));
+    expect(change).toEqual({ taken: [], removed: ['b'], keptNewer: [], keptMissing: [] });
+  });
+});

@@ -211,3 +211,17 @@ describe('JournaledWriter, what it writes and when', () => {
     expect(disk.journal).toEqual(['a']);
   });
 });
+
+describe('JournaledWriter, folded records', () => {
+  it('records folded into the file are not appended to the journal afterwards', async () => {
+    const { disk, writer, record } = fakeDisk();
+    disk.failAppend = new Error('ENOSPC');
+    void record('a');
+    await writer.run(async () => undefined);
+    disk.failAppend = undefined;
+    await writer.compact();
+    expect(disk.file).toEqual(['a']);
+    await record('b');
+    expect(disk.journal).toEqual(['b']);
+  });
+});
