@@ -30,3 +30,28 @@ describe('unvalidatedArguments', () => {
     expect(unvalidatedArguments([named], [AppPipe])).toEqual([]);
   });
 });
+
+describe('unvalidatedArguments, each form', () => {
+  it('names a DTO-less object by its decorator: a ValidationPipe skips it, any other pipe may validate it', () => {
+    const object: ArgumentSpec = { index: 0, source: 'query', metatype: Object, pipes: [] };
+    expect(unvalidatedArguments([object], [])).toEqual(['@Query()']);
+    expect(unvalidatedArguments([object], [new ValidationPipe()])).toEqual(['@Query()']);
+    expect(unvalidatedArguments([object], [new AppPipe()])).toEqual([]);
+    expect(unvalidatedArguments([{ ...object, source: 'path' }], [])).toEqual(['@Param()']);
+  });
+
+  it('names a route-param DTO and a named query value by their own decorator', () => {
+    expect(unvalidatedArguments([{ ...dto, source: 'path' }], [])).toEqual(['@Param() Query']);
+    expect(unvalidatedArguments([{ ...named, source: 'query' }], [])).toEqual(["@Query('id')"]);
+  });
+
+  it('accepts a ValidationPipe instance on the DTO parameter itself, and lists every unvalidated one', () => {
+    expect(unvalidatedArguments([{ ...dto, pipes: [new ValidationPipe()] }], [])).toEqual([]);
+    expect(unvalidatedArguments([dto, named], [])).toEqual(['@Query() Query', "@Param('id')"]);
+  });
+
+  it('does not take a pipe class that is no ValidationPipe for one', () => {
+    expect(unvalidatedArguments([{ ...dto, pipes: [AppPipe] }], [])).toEqual(['@Query() Query']);
+    expect(unvalidatedArguments([dto], [AppPipe])).toEqual(['@Query() Query']);
+  });
+});

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { backoffMs, retry, withTimeout } from './retry';
 
 describe('backoffMs', () => {
@@ -71,5 +71,36 @@ describe('withTimeout', () => {
   it('passes a faster result through, and no limit means none', async () => {
     await expect(withTimeout(Promise.resolve(1), 1000)).resolves.toBe(1);
     await expect(withTimeout(Promise.resolve(2), undefined)).resolves.toBe(2);
+  });
+});
+
+describe('withTimeout, limits', () => {
+  it('without a limit, waits as long as the work takes', async () => {
+    const slow = new Promise((resolve) => setTimeout(() => resolve('late'), 30));
+    await expect(withTimeout(slow, undefined)).resolves.toBe('late');
+  });
+
+  it('leaves no timer behind once the work answered (it would keep the process alive)', async () => {
+    jest.useFakeTimers();
+    try {
+      await expect(withTimeout(Promise.resolve(1), 60_000)).resolves.toBe(1);
+      expect(jest.getTimerCount()).toBe(0);
+      await expect(withTimeout(Promise.reject(new Error('failed first')), 60_000)).rejects.toThrow('failed first');
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
+
+describe('retry, on the clock', () => {
+  it('waits with a real timer when no sleep is given', async () => {
+    let attempts = 0;
+    const result = retry(async () => {
+      if (++attempts < 2) throw new Error('once');
+      return 'ok';
+    }, { retries: 1, delayMs: 1 });
+    await expect(result).resolves.toBe('ok');
+    expect(attempts).toBe(2);
   });
 });

@@ -99,3 +99,26 @@ describe('SingleFlight', () => {
     expect(await newer).toBe('new');
   });
 });
+
+describe('SingleFlight.runAfter, ordering', () => {
+  it('starts its work only once every flight under way has settled, failed ones included', async () => {
+    const flights = new SingleFlight<string>();
+    const first = deferred<string>();
+    const events: string[] = [];
+    const failing = flights.run('k', () => first.promise);
+    failing.catch(() => undefined);
+    const forced = flights.runAfter('k', async () => (events.push('forced started'), 'forced'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual([]);
+    events.push('first settled');
+    first.reject(new Error('boom'));
+    expect(await forced).toBe('forced');
+    expect(events).toEqual(['first settled', 'forced started']);
+  });
+
+  it('runs at once when nothing is under way', async () => {
+    const flights = new SingleFlight<number>();
+    expect(await flights.runAfter('k', async () => 7)).toBe(7);
+    expect(flights.current('k')).toBeUndefined();
+  });
+});

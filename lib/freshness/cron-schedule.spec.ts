@@ -35,3 +35,15 @@ describe('CronSchedule', () => {
     expect(() => new CronSchedule('0 2 * * *', 'Mars/Base')).toThrow('refreshCron: "Mars/Base" is not a known time zone');
   });
 });
+
+describe('CronSchedule, blank or missing expressions', () => {
+  it('calls a blank expression, or none at all (plain JavaScript, an unset variable), empty', () => {
+    expect(() => new CronSchedule('   ', undefined, 'Reports.get')).toThrow('Reports.get: "   " is not a valid cron expression (it is empty)');
+    expect(() => new CronSchedule(undefined as unknown as string)).toThrow('refreshCron: "undefined" is not a valid cron expression (it is empty)');
+  });
+
+  it('keeps the expression and time zone it was given', () => {
+    const schedule = new CronSchedule('0 2 * * *', 'UTC');
+    expect([schedule.expression, schedule.timeZone]).toEqual(['0 2 * * *', 'UTC']);
+  });
+});

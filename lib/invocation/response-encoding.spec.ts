@@ -51,3 +51,43 @@ describe('encoding what a handler returned', () => {
     expect(errorAnswer(new Error('boom'))).toBeUndefined();
   });
 });
+
+describe('encoding, the rarer shapes', () => {
+  it('refuses each shape with what to do instead', async () => {
+    await expect(encodeResult(BigInt(1))).rejects.toThrow('returned a bigint, which has no JSON form');
+    await expect(encodeResult(Symbol('s'))).rejects.toThrow('returned a symbol, which has no JSON form');
+    await expect(encodeResult(new ArrayBuffer(1))).rejects.toThrow('returned a typed array, which the adapters send differently; return a Buffer (Buffer.from(array))');
+    await expect(encodeResult(new ReadableStream())).rejects.toThrow('returned a stream; return a StreamableFile (with its type and disposition) instead');
+    await expect(encodeResult(new StreamableFile(Buffer.from('x'), { disposition: ['a', 'b'] }))).rejects.toThrow('several Content-Disposition values');
+  });
+
+  it('copies a Buffer, so a handler that reuses its buffer cannot change what is cached', async () => {
+    const bytes = Buffer.from('abc');
+    const encoded = await encodeResult(bytes);
+    bytes.write('xyz');
+    expect(encoded.body).toEqual(Buffer.from('abc'));
+  });
+
+  it('reads a file whose stream yields Uint8Arrays', async () => {
+    const encoded = await encodeResult(new StreamableFile(Readable.from([new Uint8Array([104, 105])])));
+    expect(encoded.body).toEqual(Buffer.from('hi'));
+  });
+
+  it('answers every 4xx, not a 3xx', () => {
+    expect(errorAnswer(new HttpException('teapot', 418))?.status).toBe(418);
+    expect(errorAnswer(new HttpException('late', 499))?.status).toBe(499);
+    expect(errorAnswer(new HttpException('moved', 302))).toBeUndefined();
+    expect(errorAnswer(new HttpException('weird', 399))).toBeUndefined();
+  });
+
+  it('keeps an object response as is, and the errorCode of a string response, as Nest sends them', () => {
+    expect(errorAnswer(new HttpException({ reason: 'x' }, 409))?.body).toBe('{"reason":"x"}');
+    expect(errorAnswer(new HttpException('gone', 410, { errorCode: 'E_GONE' }))?.body).toBe('{"statusCode":410,"message":"gone","errorCode":"E_GONE"}');
+  });
+});
+
+describe('errorAnswer, null responses', () => {
+  it('sends a null response as Nest does: status and a null message', () => {
+    expect(errorAnswer(new HttpException(null as unknown as string, 404))?.body).toBe('{"statusCode":404,"message":null}');
+  });
+});

@@ -66,6 +66,7 @@ async function encodeFile(file: StreamableFile): Promise<EncodedResponse> {
     body: Buffer.concat(chunks),
     file: {
       type,
+      // Stryker disable next-line ConditionalExpression: a disposition field holding undefined reads as none everywhere (storedMeta, sameAnswer, the interceptor)
       ...(headers.disposition === undefined ? {} : { disposition: headers.disposition }),
       ...(headers.length === undefined ? {} : { length: Number(headers.length) }),
     },
@@ -86,10 +87,12 @@ export function errorAnswer(error: unknown): EncodedResponse | undefined {
   const body =
     typeof response === 'object' && response !== null
       ? response
-      : { statusCode: status, message: response, ...(errorCode === undefined ? {} : { errorCode }) };
+      : // Stryker disable next-line ConditionalExpression: JSON.stringify leaves out a field whose value is undefined
+        { statusCode: status, message: response, ...(errorCode === undefined ? {} : { errorCode }) };
   return { kind: 'json', body: jsonText(body), status };
 }
 
 function isWebStream(value: unknown): boolean {
+  // Stryker disable next-line ConditionalExpression: ReadableStream is a global on every supported Node (>= 20.19)
   return typeof ReadableStream !== 'undefined' && value instanceof ReadableStream;
 }

@@ -56,3 +56,30 @@ describe('CacheKeyBuilder', () => {
     expect(ignoring.keyOfRequest({ region: 'EMEA', ref: 'x' }, { store: '101' })).toBeUndefined();
   });
 });
+
+describe('CacheKeyBuilder, orders and absences', () => {
+  const three: ParameterSpec[] = [
+    { name: 'c', source: 'query', values: ['3'], origin: '' },
+    { name: 'a', source: 'query', values: ['1'], origin: '' },
+    { name: 'b', source: 'query', values: ['2'], origin: '' },
+  ];
+
+  it('sorts any number of query keys by name', () => {
+    expect(new CacheKeyBuilder({ method: 'GET', path: '/x' }, three).keyOf(['3', '1', '2'])).toBe('GET /x?a=1&b=2&c=3');
+    const named = (names: string[]) => new CacheKeyBuilder({ method: 'GET', path: '/x' }, names.map((name) => ({ name, source: 'query', values: ['v'], origin: '' })));
+    expect(named(['b', 'a', 'c', 'a2']).keyOf(['v', 'v', 'v', 'v'])).toBe('GET /x?a=v&a2=v&b=v&c=v');
+  });
+
+  it('encodes query names, and keys the root path as /', () => {
+    const odd = new CacheKeyBuilder({ method: 'GET', path: '/' }, [{ name: 'a b', source: 'query', values: ['x&y'], origin: '' }]);
+    expect(odd.keyOf(['x&y'])).toBe('GET /?a%20b=x%26y');
+    expect(new CacheKeyBuilder({ method: 'HEAD', path: '/' }, []).keyOf([])).toBe('HEAD /');
+  });
+
+  it('maps a request without query or route params when every parameter may be absent', () => {
+    const optional = new CacheKeyBuilder({ method: 'GET', path: '/x' }, [{ name: 'q', source: 'query', values: [undefined, '1'], origin: '' }]);
+    expect(optional.keyOfRequest(undefined, undefined)).toBe('GET /x');
+    expect(optional.valuesOf(undefined, undefined)).toEqual([undefined]);
+    expect(keys.keyOfRequest({ region: 'EMEA' }, undefined)).toBeUndefined();
+  });
+});

@@ -60,3 +60,32 @@ describe('EarlyRouteMatcher', () => {
     expect(custom.match('/report', {})).toBeUndefined();
   });
 });
+
+describe('EarlyRouteMatcher, more variants', () => {
+  it('gives the params of the route the version selects when two param routes match', () => {
+    const matcher = new EarlyRouteMatcher([route('/:a', 'A', '1'), route('/:b', 'B', '2')], HEADER);
+    expect(matcher.match('/x', { 'x-api-version': '1' })).toEqual({ target: 'A', params: { a: 'x' } });
+    expect(matcher.match('/x', { 'x-api-version': '2' })).toEqual({ target: 'B', params: { b: 'x' } });
+  });
+
+  it('never answers for a precomputed route it cannot match strictly', () => {
+    const matcher = new EarlyRouteMatcher([route('/files/*path', 'files')], PATH);
+    expect(matcher.match('/files/a', {})).toBeUndefined();
+  });
+
+  it('a request without a version goes to the one neutral route: unversioned, or VERSION_NEUTRAL among versions', () => {
+    const unversioned = new EarlyRouteMatcher([route('/report', 'v1', '1', false), route('/report', 'plain')], HEADER);
+    expect(unversioned.match('/report', {})?.target).toBe('plain');
+    const listed = new EarlyRouteMatcher([route('/report', 'v1', '1', false), route('/report', 'neutral', VERSION_NEUTRAL, false)], HEADER);
+    expect(listed.match('/report', {})?.target).toBe('neutral');
+    expect(listed.match('/report', { 'x-api-version': '1' })?.target).toBe('v1');
+    const twoNeutral = new EarlyRouteMatcher([route('/report', 'a'), route('/report', 'b', VERSION_NEUTRAL, false)], HEADER);
+    expect(twoNeutral.match('/report', {})).toBeUndefined();
+  });
+
+  it('a precomputed param route next to an unrelated route is answered with its params', () => {
+    const matcher = new EarlyRouteMatcher([route('/items/:id', 'item'), route('/other/:id')], PATH);
+    expect(matcher.match('/items/a%20b', {})).toEqual({ target: 'item', params: { id: 'a b' } });
+    expect(matcher.match('/other/1', {})).toBeUndefined();
+  });
+});

@@ -32,3 +32,32 @@ describe('PathTemplate', () => {
     expect(stores.overlaps(new PathTemplate('/api/{*rest}'))).toBe(true);
   });
 });
+
+describe('PathTemplate, edges', () => {
+  it('the root may match itself only', () => {
+    const root = new PathTemplate('/');
+    expect(root.mayMatch('/')).toBe(true);
+    expect(root.mayMatch('/x')).toBe(false);
+    expect(root.isStatic).toBe(true);
+  });
+
+  it('a param segment needs a value, even when matched loosely', () => {
+    const stores = new PathTemplate('/api/v1/stores/:store/report');
+    expect(stores.mayMatch('/api/v1/stores//report')).toBe(false);
+    expect(stores.mayMatch('/api/v1/stores/1/report/extra')).toBe(false);
+    expect(stores.isStatic).toBe(false);
+    expect(stores.simple).toBe(true);
+  });
+
+  it('names params by their declared name, and treats other special segments as complex', () => {
+    expect(new PathTemplate('/a/:id_2/b').match('/a/7/b')).toEqual({ id_2: '7' });
+    for (const path of ['/a/:id?', '/a/:id(\\d+)', '/a/b+', '/a/{b}', '/a/b!']) expect(new PathTemplate(path).simple).toBe(false);
+    expect(new PathTemplate('/a/:id?').match('/a/1')).toBeUndefined();
+  });
+
+  it('overlaps: shorter against longer does not, a wildcard past the end does', () => {
+    expect(new PathTemplate('/a').overlaps(new PathTemplate('/a/b'))).toBe(false);
+    expect(new PathTemplate('/a/b').overlaps(new PathTemplate('/a'))).toBe(false);
+    expect(new PathTemplate('/A/:x').overlaps(new PathTemplate('/a/b'))).toBe(true);
+  });
+});

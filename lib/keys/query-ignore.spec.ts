@@ -20,3 +20,18 @@ describe('ignoreQueryParams patterns', () => {
     expect(ignorePatternProblem('utm_*')).toBeUndefined();
   });
 });
+
+describe('ignoreQueryParams patterns, details', () => {
+  it('match the whole name, special characters literally, newlines included', () => {
+    const ignored = compileIgnoredQueryParams(['utm_*', '(x)+', 'a*z']);
+    expect(['utm_a\nb', '(x)+', 'az', 'a\nz'].map(ignored)).toEqual([true, true, true, true]);
+    expect(['x', 'xx', '(x)', 'az!'].map(ignored)).toEqual([false, false, false, false]);
+  });
+
+  it('say what is wrong with a pattern', () => {
+    expect(ignorePatternProblem(undefined)).toBe('must be a non-empty string, got undefined');
+    expect(ignorePatternProblem('')).toBe('must be a non-empty string, got ""');
+    expect(ignorePatternProblem('*')).toBe('"*" would ignore every query key, which would serve any URL from the cache');
+    expect(ignorePatternProblem('*a')).toBeUndefined();
+  });
+});

@@ -28,3 +28,45 @@ describe('combinations', () => {
     );
   });
 });
+
+describe('combinations, more shapes', () => {
+  it('a parameter with no values makes no combination', () => {
+    const params = [spec('a', ['1', '2']), spec('none', [])];
+    expect(countCombinations(params)).toBe(0);
+    expect([...combinations(params)]).toEqual([]);
+  });
+
+  it('expands three domains of different sizes, the first slowest', () => {
+    const params = [spec('a', ['1', '2']), spec('b', ['x', 'y', 'z']), spec('c', ['p'])];
+    const all = [...combinations({ params })];
+    expect(all).toHaveLength(6);
+    expect(all[0]).toEqual(['1', 'x', 'p']);
+    expect(all[2]).toEqual(['1', 'z', 'p']);
+    expect(all[3]).toEqual(['2', 'x', 'p']);
+    expect(new Set(all.map((values) => values.join()))).toHaveProperty('size', 6);
+  });
+
+  it('yields copies of a planned list, so a caller cannot change the plan', () => {
+    const list = [['a'], ['b']];
+    const source = { params: [spec('x', ['a', 'b'])], planned: () => list };
+    const [first] = combinations(source);
+    first[0] = 'changed';
+    expect(list[0]).toEqual(['a']);
+    expect([...combinations(source)]).toEqual([['a'], ['b']]);
+  });
+
+  it('names at most three domains, their values cut to 60 characters', () => {
+    const long = spec('long', Array.from({ length: 30 }, (_, i) => `value${i}`));
+    const params = [spec('one', ['1']), long, spec('two', ['a', 'b']), spec('three', ['a', 'b', 'c'])];
+    let message = '';
+    try {
+      assertWithinLimit('C.m', params, 10);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(`long (30: ${'"value0", "value1", "value2", "value3", "value4", "value5", "va'.slice(0, 57)}...)`);
+    expect(message).toContain('three (3: "a", "b", "c"), two (2: "a", "b")');
+    expect(message).not.toContain('one (');
+    expect(() => assertWithinLimit('C.m', [spec('a', Array.from({ length: 60 }, (_, i) => String(i)))], 60)).not.toThrow();
+  });
+});

@@ -75,3 +75,55 @@ describe('stored entries', () => {
     expect(() => toEntry('k', { kind: 'scalar', value: 'x' }, 'cache.json')).toThrow('Cache file cache.json is not valid: entry "k" is of kind "scalar"');
   });
 });
+
+describe('stored entries, field by field', () => {
+  it('puts the fields of the head first (a Redis value names its key)', () => {
+    const text = storedJson(entryOf('GET /x', RESPONSES.text, 'v1', 0), { key: 'GET /x' });
+    expect(text.startsWith('{"key":"GET /x","kind":"text","computedAt":"1970-01-01T00:00:00.000Z","version":"v1","hash":')).toBe(true);
+    expect(JSON.parse(text).value).toBe('region,total\nEMEA,12\n');
+  });
+
+  it('writes null, undefined and scalars as JSON, compact and indented alike', () => {
+    expect(storedValueText(entryOf('k', RESPONSES.null))).toBe('null');
+    expect(storedValueText(entryOf('k', RESPONSES.undefined), 2)).toBe('null');
+    expect(storedValueText(entryOf('k', RESPONSES.scalar), 2)).toBe('42');
+    expect(storedValueText(entryOf('k', { kind: 'json', body: '{"a":[1]}' }), 2)).toBe('{\n  "a": [\n    1\n  ]\n}');
+    expect(storedValueText(entryOf('k', { kind: 'json', body: '{"a":[1]}' }))).toBe('{"a":[1]}');
+  });
+
+  it('keeps bytes readable only when they are UTF-8 text without control characters (tab, CR and LF allowed)', () => {
+    const encoding = (bytes: number[]) => storedMeta(entryOf('k', { kind: 'buffer', body: Buffer.from(bytes) })).encoding;
+    expect(encoding([0x61, 0x09, 0x0d, 0x0a, 0x62])).toBeUndefined();
+    expect(encoding([0xc3, 0xbc])).toBeUndefined();
+    expect(encoding([0xc3, 0x28])).toBe('base64');
+    for (const control of [0x00, 0x08, 0x0b, 0x0c, 0x0e, 0x1f, 0x7f]) expect(encoding([0x61, control])).toBe('base64');
+    expect(storedValueText(entryOf('k', { kind: 'buffer', body: Buffer.from('tab\there') }))).toBe('"tab\\there"');
+  });
+
+  it('reads every field back, defaults included', () => {
+    expect(readStoredResponse('k', { value: { a: 1 } })).toEqual({ kind: 'json', body: '{"a":1}' });
+    expect(readStoredResponse('k', {})).toEqual({ kind: 'json', body: 'null' });
+    expect(readStoredResponse('k', { kind: 'scalar', value: true })).toEqual({ kind: 'scalar', body: 'true' });
+    expect(readStoredResponse('k', { kind: 'null', value: null })).toEqual({ kind: 'null', body: '' });
+    expect(readStoredResponse('k', { kind: 'buffer', value: 'AAE=', encoding: 'base64' })).toEqual({ kind: 'buffer', body: Buffer.from([0, 1]) });
+    expect(readStoredResponse('k', { kind: 'buffer', value: 'AAE=' })).toEqual({ kind: 'buffer', body: Buffer.from('AAE=') });
+    expect(readStoredResponse('k', { status: 100, value: 1 }).status).toBe(100);
+    expect(readStoredResponse('k', { status: 599, value: 1 }).status).toBe(599);
+    expect(readStoredResponse('k', { kind: 'file', value: 'x' })).toEqual({ kind: 'file', body: Buffer.from('x'), file: {} });
+    expect(readStoredResponse('k', { kind: 'file', value: 'x', contentLength: 0 }).file).toEqual({ length: 0 });
+  });
+
+  it('refuses each bad field, naming it', () => {
+    expect(() => readStoredResponse('k', { status: 600, value: 1 })).toThrow('entry "k" has a "status" that is not an HTTP status');
+    expect(() => readStoredResponse('k', { status: 404.5, value: 1 })).toThrow('"status" that is not an HTTP status');
+    expect(() => readStoredResponse('k', { status: '404', value: 1 })).toThrow('"status" that is not an HTTP status');
+    expect(() => readStoredResponse('k', { kind: 'scalar', value: 'x' })).toThrow('entry "k" is of kind "scalar" but its value is not a number or boolean');
+    expect(() => readStoredResponse('k', { kind: 'buffer', value: 1 })).toThrow('entry "k" is of kind "buffer" but its value is not a string');
+    expect(() => readStoredResponse('k', { kind: 'xml', value: '' })).toThrow('(known: json, text, scalar, null, undefined, buffer, file)');
+    expect(() => readStoredResponse('k', { encoding: 'hex', value: '' })).toThrow('entry "k" has an unknown "encoding" "hex" (only "base64")');
+    expect(() => readStoredResponse('k', { kind: 'file', value: '', contentType: 1 })).toThrow('entry "k" has a "contentType" that is not a string');
+    expect(() => readStoredResponse('k', { kind: 'file', value: '', contentDisposition: [] })).toThrow('entry "k" has a "contentDisposition" that is not a string');
+    expect(() => readStoredResponse('k', { kind: 'file', value: '', contentLength: -1 })).toThrow('entry "k" has a "contentLength" that is not a whole number');
+    expect(() => readStoredResponse('k', { kind: 'file', value: '', contentLength: 1.5 })).toThrow('"contentLength" that is not a whole number');
+  });
+});

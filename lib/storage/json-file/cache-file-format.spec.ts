@@ -52,3 +52,51 @@ describe('the cache file format', () => {
     expect(parseCacheFile('  \n', 'f').size).toBe(0);
   });
 });
+
+describe('the cache file format, what it refuses', () => {
+  const problem = (text: string) => {
+    try {
+      parseCacheFile(text, 'f.json');
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return undefined;
+  };
+
+  it('says what is wrong, that the file was left alone, and how to fix it', () => {
+    expect(problem('[]')).toBe(
+      'Cache file f.json is not valid: expected an object with "format": "nestjs-precompute/1" and an "entries" object. ' +
+        'It was left untouched. Fix it by hand (it is JSON), or delete it to compute everything again, ' +
+        "or set onInvalidFile: 'move-aside' to keep it aside and start with an empty cache.",
+    );
+    expect(problem('null')).toContain('expected an object with "format"');
+    expect(problem('{"entries": []}')).toContain('expected an object with "format"');
+    expect(problem('{"format": "other/2", "entries": {}}')).toContain('unknown format "other/2", expected "nestjs-precompute/1"');
+    expect(problem('{"entries": {"k": 1}}')).toContain('entry "k" must be an object with a "value" field');
+    expect(problem('{"entries": {"k": {"computedAt": "2026-01-01T00:00:00Z"}}}')).toContain('entry "k" must be an object with a "value" field');
+    expect(problem('{"entries": {"k": {"value": 1, "computedAt": "yesterday"}}}')).toContain('entry "k" has a "computedAt" that is not a date');
+    expect(problem('{"entries": {"k": {"value": 1, "version": 2}}}')).toContain('entry "k" has a "version" that is not a string');
+    expect(problem('{"entries": {"k": {"value": 1, "status": 1}}}')).toContain('entry "k" has a "status" that is not an HTTP status');
+  });
+
+  it('names the syntax error in words', () => {
+    expect(problem('{"entries": {"a": 1,}}')).toMatch(/^Cache file f\.json \(line 1, column 21\) is not valid: property name expected \(/);
+  });
+
+  it('reads an entry a person added: no time, no hash (an edit), with a version', () => {
+    const entry = parseCacheFile('{"entries": {"k": {"value": [1], "version": "v3"}}}', 'f').get('k')!;
+    expect(entry).toEqual({ key: 'k', kind: 'json', body: '[1]', computedAt: 0, hash: '', version: 'v3' });
+    expect(isEdited(entry)).toBe(true);
+    expect(parseCacheFile('{"entries": {"k": {"value": 1, "computedAt": "2026-01-01T00:00:00Z"}}}', 'f').get('k')!.computedAt).toBe(Date.parse('2026-01-01T00:00:00Z'));
+  });
+
+  it('sorts any number of keys', () => {
+    const text = [...formatCacheFile(['c', 'a', 'b', 'a2'].map((key) => createEntry(key, 1, undefined, 0)))].join('');
+    expect(Object.keys(JSON.parse(text).entries)).toEqual(['a', 'a2', 'b', 'c']);
+  });
+
+  it('counts lines and columns up to the end of the text', () => {
+    expect(position('ab', 10)).toEqual({ line: 1, column: 11 });
+    expect(position('a\n\nb', 3)).toEqual({ line: 3, column: 1 });
+  });
+});

@@ -111,3 +111,31 @@ describe('replayDecision and replayJournal', () => {
     expect(memory.get('k')).toBe(old);
   });
 });
+
+describe('mergeDiskChange, same moment', () => {
+  it('takes an unedited file entry computed at the same moment as memory\'s (it is not older)', () => {
+    const mine = computed('a', 1, 10);
+    const theirs = computed('a', 2, 10);
+    const change = mergeDiskChange(map(mine), map(mine), map(theirs));
+    expect(change.taken).toEqual([theirs]);
+    expect(change.keptNewer).toEqual([]);
+  });
+
+  it('removes what the file lost when nothing in it is an older copy', () => {
+    const a = computed('a', 1, 10);
+    const b = computed('b', 2, 10);
+    const change = mergeDiskChange(map(a, b), map(a, b), map(a));
+    expect(change).toEqual({ taken: [], removed: ['b'], keptNewer: [], keptMissing: [] });
+  });
+});
+
+describe('mergeDiskChange, unchanged entries', () => {
+  it('an entry the file did not change is no older copy, so a deletion beside it is still seen', () => {
+    const a = computed('a', 1, 10);
+    const newerA = computed('a', 2, 20);
+    const b = computed('b', 2, 10);
+    // This process stored a newer a (in the journal); a person deleted b from the file
+    const change = mergeDiskChange(map(newerA, b), map(a, b), map(a));
+    expect(change).toEqual({ taken: [], removed: ['b'], keptNewer: [], keptMissing: [] });
+  });
+});

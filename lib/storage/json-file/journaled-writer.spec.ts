@@ -143,3 +143,85 @@ describe('JournaledWriter', () => {
     expect(disk.file).toEqual(['kept']);
   });
 });
+
+describe('JournaledWriter, what it writes and when', () => {
+  it('folds a journal other processes wrote into the file at the next compaction', async () => {
+    const { disk, writer } = fakeDisk();
+    disk.memory.push('theirs');
+    writer.journalRead(3);
+    writer.journalRead(1);
+    await writer.compact();
+    expect(disk.file).toEqual(['theirs']);
+  });
+
+  it('counts the journal it read towards the compaction threshold', async () => {
+    const { disk, writer, record } = fakeDisk();
+    writer.journalRead(1000);
+    await record('a');
+    // 1,001 lines in the journal: compacted right after the append
+    expect(disk.file).toEqual(['a']);
+    expect(disk.journal).toEqual([]);
+  });
+
+  it('does not rewrite the file again once nothing changed since the last rewrite', async () => {
+    const { disk, writer, record } = fakeDisk();
+    await record('a');
+    writer.markForRewrite();
+    await writer.compact();
+    expect(disk.fileWrites).toBe(1);
+    await writer.compact();
+    await writer.compact();
+    expect(disk.fileWrites).toBe(1);
+    expect(disk.successes).toBe(2);
+  });
+
+  it('records that arrive together share one append', async () => {
+    const appends: number[] = [];
+    const { disk, record } = fakeDisk();
+    const push = disk.journal.push.bind(disk.journal);
+    disk.journal.push = (...items: string[]) => (appends.push(items.length), push(...items));
+    await Promise.all([record('a'), record('b'), record('c')]);
+    expect(appends).toEqual([3]);
+    expect(disk.successes).toBe(1);
+  });
+
+  it('runs file operations one at a time, in order, even after one failed', async () => {
+    const { writer } = fakeDisk();
+    const order: string[] = [];
+    const failing = writer.run(async () => {
+      await Promise.resolve();
+      order.push('first');
+      throw new Error('EIO');
+    });
+    const second = writer.run(async () => void order.push('second'));
+    await expect(failing).rejects.toThrow('EIO');
+    await second;
+    expect(order).toEqual(['first', 'second']);
+  });
+
+  it('writes what is pending to the journal when the file cannot be rewritten, keeping it pending if that fails', async () => {
+    const { disk, writer } = fakeDisk();
+    disk.broken = true;
+    disk.failAppend = new Error('ENOSPC');
+    void writer.record([put('a')]);
+    await writer.compact();
+    expect(disk.failures).toEqual(['ENOSPC', 'ENOSPC']);
+    disk.failAppend = undefined;
+    await writer.compact();
+    expect(disk.journal).toEqual(['a']);
+  });
+});
+
+describe('JournaledWriter, folded records', () => {
+  it('records folded into the file are not appended to the journal afterwards', async () => {
+    const { disk, writer, record } = fakeDisk();
+    disk.failAppend = new Error('ENOSPC');
+    void record('a');
+    await writer.run(async () => undefined);
+    disk.failAppend = undefined;
+    await writer.compact();
+    expect(disk.file).toEqual(['a']);
+    await record('b');
+    expect(disk.journal).toEqual(['b']);
+  });
+});
