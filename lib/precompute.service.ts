@@ -145,7 +145,7 @@ export class PrecomputeService {
     const wanted = Object.entries(target.params ?? {}).map(([name, value]) => [name, toRawValue(value)] as const);
     // Targeting a whole controller by values: its handlers that have those parameters
     const having = target.method === undefined ? handlers.filter((handler) => wanted.every(([name]) => hasParam(handler, name))) : handlers;
-    if (having.length === 0) {
+    if (having.length === 0 && handlers.length > 0) {
       const described = handlers.map((handler) => `${handler.name} (${handler.keys.params.map((param) => param.name).join(', ') || 'no parameters'})`);
       throw new Error(messages.noHandlerHasParams(wanted.map(([name]) => name), described));
     }
