@@ -192,4 +192,9 @@ export const messages = {
   redisIsCluster: (where: string, reason: string) =>
     `${where} is a node of a Redis Cluster (${reason}). Give the cluster's nodes instead of one URL: ` +
     '--cluster host:port,host:port (any reachable nodes; the others are found from them).',
+  // Serving paths and precompressed bodies (issue 15)
+  servingPath: (name: string, path: string, serving: { readonly early: boolean; readonly reason?: string }) =>
+    serving.early
+      ? `${name} (GET ${path}): hits are answered early, before Nest's router`
+      : `${name} (GET ${path}): hits are answered by the interceptor, after Nest's pipeline, because ${serving.reason ?? 'of its setup'}`,
 };

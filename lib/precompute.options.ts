@@ -4,6 +4,7 @@ import type { PrecomputeModuleOptions } from './interfaces/precompute-module-opt
 import { DEFAULTS } from './precompute.constants';
 import { ignorePatternProblem } from './keys/query-ignore';
 import { messages } from './precompute.messages';
+import { resolveCompress } from './serving/compress-settings';
 
 /** Injection token of the options with every default filled in. */
 export const PRECOMPUTE_OPTIONS = Symbol('PrecomputeOptions');
@@ -35,6 +36,7 @@ const KNOWN: ReadonlyArray<keyof PrecomputeModuleOptions> = [
   'earlyHits',
   'ignoreQueryParams',
   'cacheClientErrors',
+  'compress',
 ];
 
 const WHOLE_NUMBERS: ReadonlyArray<[keyof PrecomputeModuleOptions, number]> = [
@@ -56,7 +58,7 @@ const CHOICES: ReadonlyArray<[keyof PrecomputeModuleOptions, readonly unknown[]]
   ['persistLiveResults', [true, false]],
   ['versionChangeAtStartup', ['background', 'blocking']],
   ['logLevel', ['log', 'warn', 'error', 'silent']],
-  ['earlyHits', [true, false]],
+  ['earlyHits', ['auto', true, false]],
   ['cacheClientErrors', [true, false]],
 ];
 
@@ -119,6 +121,11 @@ export function resolveOptions(given: PrecomputeModuleOptions, environment: Part
       const problem = ignorePatternProblem(pattern);
       if (problem) throw new Error(messages.invalidIgnorePattern('PrecomputeModule', problem));
     }
+  }
+  try {
+    resolveCompress(options.compress);
+  } catch (error) {
+    throw new Error(messages.invalidOption('compress', (error as Error).message));
   }
   if (options.cacheFile === undefined && options.store === undefined) throw new Error(messages.noCacheFile());
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));

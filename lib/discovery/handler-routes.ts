@@ -2,6 +2,8 @@ import { PathTemplate } from '../keys/path-template';
 import type { IgnoredQueryParam } from '../keys/query-ignore';
 import { versionLabel, type VersionSelector } from '../keys/route-version';
 import type { PlannedKeys } from '../plan/planned-keys';
+import { appliesToGet, mountsMatching, type MiddlewareMount } from '../serving/middleware-mounts';
+import { servingPath, type EarlyHitsSetting, type RouteFacts, type ServingPath } from '../serving/serving-path';
 import type { NestRoute } from './nest-routes';
 import type { PrecomputedHandler } from './precomputed-handler';
 
@@ -12,7 +14,13 @@ export interface HandlerRouteInput {
   readonly routes: readonly NestRoute[];
   readonly selector: VersionSelector;
   readonly host: unknown;
-  readonly early: PrecomputedHandler['early'];
+  /** What the early path sends besides the body (`@HttpCode()`, `@Header()`). */
+  readonly reply: NonNullable<PrecomputedHandler['early']>;
+  readonly earlyHits: EarlyHitsSetting;
+  /** What runs for the handler whatever its URL; the middleware is found per route. */
+  readonly facts: Omit<RouteFacts, 'middleware'>;
+  /** Every middleware mount Nest made for modules' `configure()`. */
+  readonly mounts: readonly MiddlewareMount[];
   /** The handler's domains and plan, built for its first route; each route gets its own copy. */
   readonly plan: PlannedKeys;
   readonly ignored: IgnoredQueryParam;
@@ -25,21 +33,52 @@ export interface HandlerRouteInput {
  * are left to the interceptor.
  */
 export function perRoute(
-  common: Omit<PrecomputedHandler, 'name' | 'keys' | 'route' | 'early'>,
+  common: Omit<PrecomputedHandler, 'name' | 'keys' | 'route' | 'early' | 'serving'>,
   input: HandlerRouteInput,
 ): PrecomputedHandler[] {
-  const { name, routes, selector, host, early } = input;
+  const { name, routes, selector, host } = input;
   return routes.map((route) => {
     const label = versionLabel(selector, route.version) + (host === undefined ? '' : ` [host ${[host].flat().map(String).join(', ')}]`);
     const template = new PathTemplate(route.path);
+    const keys = input.plan.atRoute({ method: 'GET', path: route.path, label }, input.ignored);
+    const serving: ServingPath = template.simple
+      ? servingPath(input.earlyHits, { ...input.facts, middleware: middlewareAt(input.mounts, template, keys) })
+      : { early: false, reason: 'its path has patterns or wildcards that only Nest\'s router reads' };
     return {
       ...common,
       name: routes.length === 1 ? name : `${name} (GET ${route.path}${label})`,
-      keys: input.plan.atRoute({ method: 'GET', path: route.path, label }, input.ignored),
+      keys,
       route: { template, version: route.version, unconstrained: route.unconstrained },
-      early: early && template.simple ? early : undefined,
+      early: serving.early ? input.reply : undefined,
+      serving,
     };
   });
+}
+
+/**
+ * The module middleware mounted where a hit of this route can be asked for:
+ * the route's own path (which a pattern mount like `/stores/:id` matches) and
+ * each concrete path of its combinations (which a mount like `/stores/42`
+ * matches). With path params of an unknown domain, any URL of the route may
+ * be a hit, so every GET mount counts: the middleware is never skipped.
+ */
+function middlewareAt(mounts: readonly MiddlewareMount[], template: PathTemplate, keys: PlannedKeys): MiddlewareMount[] {
+  if (mounts.length === 0) return [];
+  if (!template.isStatic && keys.isUnknown) return mounts.filter((mount) => appliesToGet(mount.method));
+  const found = new Set(mountsMatching(mounts, template.path));
+  if (!template.isStatic) {
+    for (const values of keys.planned()) {
+      for (const mount of mountsMatching(mounts, concretePath(keys.keyOf(values)))) found.add(mount);
+    }
+  }
+  return [...found];
+}
+
+/** The URL path of a key: `GET /stores/42?x=1 [v2]` → `/stores/42`. */
+function concretePath(key: string): string {
+  const path = key.slice(key.indexOf(' ') + 1);
+  const end = path.search(/[? ]/);
+  return end < 0 ? path : path.slice(0, end);
 }
 
 /** Whether a PrecomputedHandler stands for this route of Nest's. */

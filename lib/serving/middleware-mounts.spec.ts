@@ -8,6 +8,9 @@ describe('mountsMatching', () => {
   it.each([
     ['/admin', '/admin/payroll', true],
     ['/admin', '/administrator', false],
+    ['/secret/', '/secret', true],
+    ['/secret/', '/secret/x', true],
+    ['/secret/$', '/secret', true],
     ['/admin$', '/admin', true],
     ['/admin$', '/admin/payroll', false],
     ['/', '/anything/at/all', true],

@@ -18,7 +18,8 @@ export function mountsMatching(mounts: readonly MiddlewareMount[], pathname: str
   return mounts.filter((mount) => appliesToGet(mount.method) && pathMatches(mount.path, pathname));
 }
 
-function appliesToGet(method: RequestMethod): boolean {
+/** Whether a mount of this method runs for GET (and HEAD) requests. */
+export function appliesToGet(method: RequestMethod): boolean {
   return method === RequestMethod.ALL || method === RequestMethod.GET || method === RequestMethod.HEAD;
 }
 
@@ -37,6 +38,8 @@ function pathMatches(mountPath: string, pathname: string): boolean {
 
 /** Nest's legacy wildcards (`/cats/*`, `(.*)`) in path-to-regexp 8 syntax. */
 function normalize(path: string): string {
-  const withSlash = path.startsWith('/') ? path : `/${path}`;
+  let withSlash = path.startsWith('/') ? path : `/${path}`;
+  // `forRoutes(Controller)` mounts `/cats/`, which both adapters match at `/cats` too
+  if (withSlash.length > 1 && withSlash.endsWith('/')) withSlash = withSlash.slice(0, -1);
   return withSlash.replace(/\/\(\.\*\)$/, '/{*path}').replace(/\/\*$/, '/{*path}').replace(/\*$/, '{*path}') || '/';
 }
