@@ -10,53 +10,49 @@ export interface CompressSettings {
   /** Bodies smaller than this many bytes are sent as they are. */
   readonly threshold: number;
   readonly encodings: readonly Encoding[];
-  /** 0–11; 11 is the smallest output, made once per entry. */
+  /** 0–11: higher is smaller and slower (see COMPRESS_DEFAULTS). */
   readonly brotliQuality: number;
-}
-
-/** One body in one encoding, once it is made. */
-export interface EncodedBody {
-  readonly encoding: Encoding;
-  readonly bytes: Buffer;
 }
 
 /**
  * Keeps each cached body's compressed encodings, made once per body, lazily:
  * the first hit that asks for an encoding compresses on libuv's thread pool
  * (never blocking the event loop) and every later hit sends the same bytes.
- * The encodings live as long as the body they belong to (a WeakMap keyed by
- * the body's Buffer), so a replaced or dropped entry frees them.
+ * The encodings live as long as the object that owns the body (a WeakMap keyed
+ * by the cache entry), so a replaced or dropped entry frees them. Only the
+ * compressed bytes are kept: the identity body stays the entry's own string,
+ * turned into bytes just for the time it takes to compress it.
  */
 export class EncodedBodies {
-  private readonly made = new WeakMap<Buffer, Map<Encoding, Promise<Buffer>>>();
-  private readonly ready = new WeakMap<Buffer, Map<Encoding, Buffer>>();
+  private readonly made = new WeakMap<object, Map<Encoding, Promise<Buffer>>>();
+  private readonly ready = new WeakMap<object, Map<Encoding, Buffer>>();
 
   constructor(private readonly settings: CompressSettings) {}
 
-  /** The encodings a body may be sent in (none under the threshold). */
-  available(body: Buffer): readonly Encoding[] {
-    return body.length >= this.settings.threshold ? this.settings.encodings : [];
+  /** The encodings a body of `size` bytes may be sent in (none under the threshold). */
+  available(size: number): readonly Encoding[] {
+    return size >= this.settings.threshold ? this.settings.encodings : [];
   }
 
-  /** The body in `encoding` if it was made already: the synchronous fast path. */
-  peek(body: Buffer, encoding: Encoding): Buffer | undefined {
-    return this.ready.get(body)?.get(encoding);
+  /** The body of `owner` in `encoding` if it was made already: the synchronous fast path. */
+  peek(owner: object, encoding: Encoding): Buffer | undefined {
+    return this.ready.get(owner)?.get(encoding);
   }
 
-  /** The body in `encoding`, made on first use and kept. */
-  encode(body: Buffer, encoding: Encoding): Promise<Buffer> {
-    let byEncoding = this.made.get(body);
+  /** The body of `owner` in `encoding`, made on first use and kept. */
+  encode(owner: object, body: string | Buffer, encoding: Encoding): Promise<Buffer> {
+    let byEncoding = this.made.get(owner);
     if (!byEncoding) {
       byEncoding = new Map();
-      this.made.set(body, byEncoding);
+      this.made.set(owner, byEncoding);
     }
     let pending = byEncoding.get(encoding);
     if (!pending) {
-      pending = this.compress(body, encoding).then((bytes) => {
-        let done = this.ready.get(body);
+      pending = this.compress(typeof body === 'string' ? Buffer.from(body) : body, encoding).then((bytes) => {
+        let done = this.ready.get(owner);
         if (!done) {
           done = new Map();
-          this.ready.set(body, done);
+          this.ready.set(owner, done);
         }
         done.set(encoding, bytes);
         return bytes;
@@ -83,4 +79,9 @@ export class EncodedBodies {
 /** The strong validator of one representation: each encoding has its own (RFC 9110 §8.8.3). */
 export function representationEtag(identityEtag: string, encoding: Encoding | 'identity'): string {
   return encoding === 'identity' ? identityEtag : `${identityEtag.slice(0, -1)}-${encoding}"`;
+}
+
+/** Whether a value is a promise (not `instanceof`: node's zlib promises may come from another realm, as under jest's VM). */
+export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }
