@@ -7,13 +7,14 @@
  * repository root), BENCH_SMOKE=1 (tiny sizes and durations, for the test suite).
  */
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { barChart, formatStat, stat, type Stat } from './stats';
 import { redisLocalCacheSection } from './redis-local-cache';
 import { runScaleBenchmarks } from './scale';
+import { LARGE_BODY, SMALL_BODY } from './bodies';
 
 const SMOKE = process.env.BENCH_SMOKE === '1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMOKE ? 1 : 3));
@@ -28,8 +29,8 @@ interface Child {
 }
 
 /** Runs a compiled bench script; `line` resolves with its first stdout line starting with `prefix`. */
-function run(script: string, env: Record<string, string>, prefix: string, args: string[] = []): Child {
-  const child = spawn(process.execPath, [join(BUILD, script), ...args], {
+function run(script: string, env: Record<string, string>, prefix: string, args: string[] = [], command = process.execPath): Child {
+  const child = spawn(command, [command === process.execPath ? join(BUILD, script) : script, ...args], {
     env: { ...process.env, ...env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -64,66 +65,118 @@ async function result<T>(script: string, env: Record<string, string>, args: stri
 interface ServingConfig {
   readonly label: string;
   readonly env: Record<string, string>;
+  /** A Python script to run instead of server.js (the FastAPI row). */
+  readonly python?: string;
 }
 interface ServingResult {
   readonly label: string;
   readonly rps: Stat;
   readonly p50: Stat;
   readonly p99: Stat;
+  /** Bytes per response on the wire, headers included. */
+  readonly bytes: Stat;
+}
+
+const FASTAPI_SCRIPT = resolve(__dirname, '..', '..', 'bench', 'fastapi_server.py');
+/** Debian's python3-fastapi lives in the system Python, which a pyenv shim on PATH may hide. */
+const PYTHON = process.env.BENCH_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+
+/** Whether Debian's python3-fastapi and uvicorn are installed (the seed's serving path). */
+function fastapiAvailable(): boolean {
+  const probe = spawnSync(PYTHON, ['-c', 'import fastapi, uvicorn'], { stdio: 'ignore' });
+  return probe.status === 0;
+}
+
+function scenarioConfigs(body: 'small' | 'large', adapters: readonly string[], scenarios: ReadonlyArray<readonly [string, string]>, extraEnv: Record<string, string> = {}): ServingConfig[] {
+  return adapters.flatMap((adapter) =>
+    scenarios.map(([scenario, name]) => ({
+      label: `${adapter}: ${name}`,
+      env: { ADAPTER: adapter, SCENARIO: scenario, BODY: body, CACHE_FILE: join(work, `serving-${adapter}-${body}-${scenario}.json`), ...extraEnv },
+    })),
+  );
 }
 
 async function serving(body: 'small' | 'large', adapters: readonly string[], withRaw: boolean): Promise<ServingResult[]> {
-  const configs: ServingConfig[] = [];
-  for (const adapter of adapters) {
-    for (const [scenario, name] of [
-      ['bare', 'bare route'],
-      ['precomputed', '@Precomputed (cache hit)'],
-      ['precomputed-early', '@Precomputed, earlyHits: true'],
-      ['precomputed-early-unrecorded', '@Precomputed, earlyHits, no metrics calls'],
-      ['precomputed-early-otel', '@Precomputed, earlyHits, OTel SDK registered'],
-      ['cache-manager', 'CacheInterceptor (memory)'],
-      ['validation', 'uncached + ValidationPipe'],
-    ]) {
-      configs.push({
-        label: `${adapter}: ${name}`,
-        env: { ADAPTER: adapter, SCENARIO: scenario, BODY: body, CACHE_FILE: join(work, `serving-${adapter}-${body}.json`) },
-      });
-    }
-  }
+  const configs = scenarioConfigs(body, adapters, [
+    ['bare', 'bare route'],
+    ['precomputed-default', '@Precomputed, defaults (no option set)'],
+    ['precomputed', '@Precomputed, earlyHits: false (interceptor)'],
+    ['precomputed-early', '@Precomputed, earlyHits: true'],
+    ['precomputed-early-unrecorded', '@Precomputed, earlyHits, no metrics calls'],
+    ['precomputed-early-otel', '@Precomputed, earlyHits, OTel SDK registered'],
+    ['cache-manager', 'CacheInterceptor (memory)'],
+    ['validation', 'uncached + ValidationPipe'],
+  ]);
   if (withRaw) configs.push({ label: 'raw node:http, prebuilt buffer', env: { SCENARIO: 'raw', BODY: body } });
+  if (fastapiAvailable()) {
+    const file = join(work, `body-${body}.json`);
+    writeFileSync(file, JSON.stringify(body === 'large' ? LARGE_BODY : SMALL_BODY));
+    configs.push({ label: "the seed's path: FastAPI + uvicorn, dict lookup", env: { BODY_FILE: file }, python: FASTAPI_SCRIPT });
+  }
+  return measureServing(configs, {});
+}
 
-  const servers = configs.map((config) => run('server.js', config.env, 'LISTENING '));
+/**
+ * The compressed section: apps that run their own compression (as most production apps do), a client
+ * sending `Accept-Encoding: gzip, br`, the ~160 KB body; the bare compressed route against a cached answer.
+ */
+async function compressedServing(adapters: readonly string[]): Promise<ServingResult[]> {
+  const configs = scenarioConfigs(
+    'large',
+    adapters,
+    [
+      ['bare', 'bare route + app compression'],
+      ['precomputed-default', '@Precomputed, defaults + app compression'],
+    ],
+    { APP_COMPRESSION: '1' },
+  );
+  return measureServing(configs, { 'accept-encoding': 'gzip, br' }, 20);
+}
+
+async function measureServing(configs: readonly ServingConfig[], headers: Record<string, string>, connections = 32): Promise<ServingResult[]> {
+  const servers = configs.map((config) =>
+    config.python ? run(config.python, config.env, 'LISTENING ', [], PYTHON) : run('server.js', config.env, 'LISTENING '),
+  );
   const ports = await Promise.all(servers.map(async (server) => Number(await server.line)));
-  const samples = configs.map(() => ({ rps: [] as number[], p50: [] as number[], p99: [] as number[] }));
+  const samples = configs.map(() => ({ rps: [] as number[], p50: [] as number[], p99: [] as number[], bytes: [] as number[] }));
   try {
-    if (!SMOKE) for (let i = 0; i < configs.length; i++) await load(ports[i], Math.min(1, SECONDS)); // warm-up
+    if (!SMOKE) for (let i = 0; i < configs.length; i++) await load(ports[i], Math.min(1, SECONDS), headers, connections); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate: every configuration once per round, starting one further each round
       for (let k = 0; k < configs.length; k++) {
         const i = (k + round) % configs.length;
-        const measured = await load(ports[i], SECONDS);
+        const measured = await load(ports[i], SECONDS, headers, connections);
         samples[i].rps.push(measured.rps);
         samples[i].p50.push(measured.p50);
         samples[i].p99.push(measured.p99);
+        samples[i].bytes.push(measured.bytes);
       }
     }
   } finally {
     await Promise.all(servers.map((server) => server.kill()));
   }
-  return configs.map((config, i) => ({ label: config.label, rps: stat(samples[i].rps), p50: stat(samples[i].p50), p99: stat(samples[i].p99) }));
+  return configs.map((config, i) => ({
+    label: config.label,
+    rps: stat(samples[i].rps),
+    p50: stat(samples[i].p50),
+    p99: stat(samples[i].p99),
+    bytes: stat(samples[i].bytes),
+  }));
 }
 
-async function load(port: number, seconds: number): Promise<{ rps: number; p50: number; p99: number }> {
+async function load(port: number, seconds: number, headers: Record<string, string> = {}, connections = 32): Promise<{ rps: number; p50: number; p99: number; bytes: number }> {
   const measured = await autocannon({
     url: `http://127.0.0.1:${port}/report?region=EMEA`,
-    connections: SMOKE ? 4 : 32,
+    headers,
+    connections: SMOKE ? 4 : connections,
     // A smoke run only proves the bench still works: a few requests each
     ...(SMOKE ? { amount: 200 } : { duration: seconds }),
   });
   if (measured.non2xx > 0 || measured.errors > 0) {
     throw new Error(`port ${port}: ${measured.non2xx} non-2xx responses, ${measured.errors} errors`);
   }
-  return { rps: measured.requests.average, p50: measured.latency.p50, p99: measured.latency.p99 };
+  const bytes = measured.requests.total > 0 ? measured.throughput.total / measured.requests.total : 0;
+  return { rps: measured.requests.average, p50: measured.latency.p50, p99: measured.latency.p99, bytes };
 }
 
 // ---------------------------------------------------------------- precompute
@@ -251,11 +304,13 @@ function ratio(a: Stat, b: Stat): string {
 }
 
 function servingTable(title: string, rows: readonly ServingResult[]): string {
-  const lines = [`### ${title}`, '', '| configuration | req/s | p50 ms | p99 ms | vs bare route |', '|---|---|---|---|---|'];
+  const lines = [`### ${title}`, '', '| configuration | req/s | p50 ms | p99 ms | bytes/response | vs bare route |', '|---|---|---|---|---|---|'];
   for (const row of rows) {
     const adapter = row.label.split(':')[0];
-    const bare = rows.find((other) => other.label === `${adapter}: bare route`) ?? rows[0];
-    lines.push(`| ${row.label} | ${formatStat(row.rps)} | ${formatStat(row.p50, 1)} | ${formatStat(row.p99, 1)} | ${ratio(row.rps, bare.rps)} |`);
+    const bare = rows.find((other) => other.label.startsWith(`${adapter}: bare route`)) ?? rows[0];
+    lines.push(
+      `| ${row.label} | ${formatStat(row.rps)} | ${formatStat(row.p50, 1)} | ${formatStat(row.p99, 1)} | ${Math.round(row.bytes.median).toLocaleString('en-US')} | ${ratio(row.rps, bare.rps)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -271,13 +326,38 @@ function metricsOverhead(rows: readonly ServingResult[]): string {
     .join(', ');
 }
 
+/** `BENCH_ONLY=serving`: the serving sections alone, printed and written to bench/results/serving.md. */
+async function servingOnly(): Promise<void> {
+  const adapters = ['express', 'fastify'];
+  console.log('Serving, small body...');
+  const small = await serving('small', adapters, false);
+  console.log('Serving, large body...');
+  const large = await serving('large', adapters, true);
+  console.log('Serving, large body, app compression, Accept-Encoding: gzip, br...');
+  const compressed = await compressedServing(adapters);
+  const report = [
+    servingTable('Small body (~250 B)', small),
+    '',
+    servingTable('Large body (~160 KB JSON report)', large),
+    '',
+    servingTable('Large body, app compression (`compression()` / `@fastify/compress`), client sends `Accept-Encoding: gzip, br` (20 connections)', compressed),
+    '',
+  ].join('\n');
+  mkdirSync(join(OUT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(OUT, 'bench', 'results', 'serving.md'), report);
+  console.log(report);
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'serving') return servingOnly();
   const started = Date.now();
   const adapters = ['express', 'fastify'];
   console.log(`Serving, small body (${ROUNDS} rounds × ${SECONDS}s per configuration)...`);
   const small = await serving('small', adapters, false);
   console.log('Serving, large body...');
   const large = await serving('large', adapters, true);
+  console.log('Serving, large body, app compression, Accept-Encoding: gzip, br...');
+  const compressed = await compressedServing(adapters);
   console.log('Precompute: the sample (15 combinations × 2 s)...');
   const sample = await precomputeSample();
   console.log('Precompute: instant combinations of ~1 KB...');
@@ -319,13 +399,16 @@ async function main(): Promise<void> {
     '## Serving',
     '',
     'Every configuration serves `GET /report?region=EMEA` with the same body: (a) a bare route returning a constant object, ' +
-      '(b) the same route with `@Precomputed()` answering from the cache (b\') with `earlyHits: true`, answering before Nest\'s router, ' +
+      '(b) the same route with `@Precomputed()` answering from the cache: with no option set (the default, `earlyHits: \'auto\'`), ' +
+      'with `earlyHits: false` (through Nest\'s pipeline and the interceptor), with `earlyHits: true`; ' +
       '(c) `@nestjs/cache-manager`\'s `CacheInterceptor` ' +
       '(in-memory), (d) the uncached handler behind a global `ValidationPipe` with a DTO, (e) raw `node:http` writing a prebuilt buffer.',
     '',
     servingTable('Small body (~250 B)', small),
     '',
-    servingTable('Large body (~200 KB JSON report)', large),
+    servingTable('Large body (~160 KB JSON report)', large),
+    '',
+    servingTable('Large body, app compression (`compression()` / `@fastify/compress`), client sends `Accept-Encoding: gzip, br` (20 connections)', compressed),
     '',
     `Throughput the metrics hooks cost with no OpenTelemetry SDK registered (early hits; negative: within noise): ` +
       `small body ${metricsOverhead(small)}; large body ${metricsOverhead(large)}. The "OTel SDK registered" rows show what an app exporting metrics pays.`,

@@ -1,14 +1,17 @@
 /**
  * One benchmark server per process:
- *   ADAPTER=express|fastify  SCENARIO=bare|precomputed|precomputed-early|cache-manager|validation|raw  BODY=small|large
+ *   ADAPTER=express|fastify  SCENARIO=bare|precomputed|precomputed-default|precomputed-early|cache-manager|validation|raw  BODY=small|large
  *   (precomputed-early-unrecorded: the metrics recorder's hit-path calls emptied; precomputed-early-otel: an OTel SDK registered)
+ *   APP_COMPRESSION=1: the app runs its own compression() (Express) or @fastify/compress (Fastify), as production apps do
  * Serves GET /report?region=EMEA and prints `LISTENING <port>`.
  */
 import 'reflect-metadata';
 import { CacheInterceptor, CacheModule } from '@nestjs/cache-manager';
 import { Controller, Get, Module, ParseEnumPipe, Query, UseInterceptors, ValidationPipe, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyCompress from '@fastify/compress';
+import compression from 'compression';
 import { IsEnum } from 'class-validator';
 import { createServer } from 'node:http';
 import { Precomputed, PrecomputeModule } from '../lib';
@@ -68,6 +71,7 @@ function moduleFor(): Type {
     'precomputed-early': PrecomputedController,
     'precomputed-early-unrecorded': PrecomputedController,
     'precomputed-early-otel': PrecomputedController,
+    'precomputed-default': PrecomputedController,
     'cache-manager': CacheManagerController,
     validation: ValidationController,
   };
@@ -78,7 +82,8 @@ function moduleFor(): Type {
             cacheFile: process.env.CACHE_FILE ?? '.build/bench-serving.json',
             progress: false,
             watchFile: false,
-            earlyHits: scenario.startsWith('precomputed-early'),
+            // precomputed-default sets no serving option at all: what users get
+            ...(scenario === 'precomputed-default' ? {} : { earlyHits: scenario.startsWith('precomputed-early') }),
           }),
         ]
       : scenario === 'cache-manager'
@@ -106,6 +111,10 @@ async function main(): Promise<void> {
       ? await NestFactory.create(moduleFor(), new FastifyAdapter(), { logger: ['error', 'warn'] })
       : await NestFactory.create(moduleFor(), { logger: ['error', 'warn'] });
   if (scenario === 'validation') app.useGlobalPipes(new ValidationPipe({ transform: true }));
+  if (process.env.APP_COMPRESSION === '1') {
+    if (process.env.ADAPTER === 'fastify') await (app as NestFastifyApplication).register(fastifyCompress);
+    else app.use(compression());
+  }
   await app.listen(0, '127.0.0.1');
   process.stdout.write(`LISTENING ${(app.getHttpServer().address() as { port: number }).port}\n`);
 }

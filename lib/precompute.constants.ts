@@ -20,7 +20,7 @@ export const DEFAULTS = {
   persistLiveResults: true,
   versionChangeAtStartup: 'background',
   logLevel: 'log',
-  earlyHits: false,
+  earlyHits: 'auto',
   cacheClientErrors: true,
 } as const;
 

@@ -227,4 +227,9 @@ export const messages = {
     'or run with NODE_ENV=development to see it unguarded on your machine.',
   statusPageOption: (problem: string) =>
     `PrecomputeModule: option "statusPage" ${problem}. Example: statusPage: { path: '/precompute', guard: AdminGuard }.`,
+  // Serving paths and precompressed bodies (issue 15)
+  servingPath: (name: string, path: string, serving: { readonly early: boolean; readonly reason?: string }) =>
+    serving.early
+      ? `${name} (GET ${path}): hits are answered early, before Nest's router`
+      : `${name} (GET ${path}): hits are answered by the interceptor, after Nest's pipeline, because ${serving.reason ?? 'of its setup'}`,
 };

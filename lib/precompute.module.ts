@@ -23,6 +23,7 @@ import { PrecomputeOrchestrator } from './precompute.orchestrator';
 import { PrecomputeService } from './precompute.service';
 import { CachedResponses } from './serving/cached-responses';
 import { EarlyHitMiddleware } from './serving/early-hit.middleware';
+import { MiddlewareRecorder } from './serving/middleware-recorder';
 import { PrecomputeServing } from './serving/precompute-serving';
 import { JsonFileStore } from './storage/json-file/json-file.store';
 import { PRECOMPUTE_STORE } from './storage/precompute-store.interface';
@@ -79,6 +80,7 @@ import { PRECOMPUTE_STORE } from './storage/precompute-store.interface';
     PrecomputeServing,
     EarlyHitMiddleware,
     ...OBSERVABILITY_PROVIDERS,
+    MiddlewareRecorder,
   ],
   // Only what users inject. The interceptor, created in each decorated controller's module, finds PrecomputeServing through ModuleRef
   exports: [PrecomputeService],
@@ -88,6 +90,7 @@ export class PrecomputeModule extends ConfigurableModuleClass implements NestMod
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
     private readonly adapterHost: HttpAdapterHost,
     private readonly early: EarlyHitMiddleware,
+    private readonly recorder: MiddlewareRecorder,
   ) {
     super();
   }
@@ -95,6 +98,8 @@ export class PrecomputeModule extends ConfigurableModuleClass implements NestMod
   configure(consumer: MiddlewareConsumer): void {
     if (!this.options.earlyHits) return;
     const adapter = this.adapterHost.httpAdapter;
+    // Every module's configure() runs before Nest mounts any of their middleware: the recorder sees all of it
+    if (adapter) this.recorder.install(adapter);
     if (adapter?.getType() === 'fastify') {
       // A native hook: Fastify's middleware layer costs more than the early answer saves
       const fastify = adapter.getInstance<{ addHook(name: 'onRequest', hook: EarlyHitMiddleware['onRequest']): void }>();

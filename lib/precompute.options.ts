@@ -6,6 +6,7 @@ import { DEFAULTS } from './precompute.constants';
 import { ignorePatternProblem } from './keys/query-ignore';
 import { messages } from './precompute.messages';
 import { validateStatusPage } from './status-page/status-page-options';
+import { resolveCompress } from './serving/compress-settings';
 
 /** Injection token of the options with every default filled in. */
 export const PRECOMPUTE_OPTIONS = Symbol('PrecomputeOptions');
@@ -40,6 +41,7 @@ const KNOWN: ReadonlyArray<keyof PrecomputeModuleOptions> = [
   'refreshCron',
   'refreshTimeZone',
   'statusPage',
+  'compress',
 ];
 
 const WHOLE_NUMBERS: ReadonlyArray<[keyof PrecomputeModuleOptions, number]> = [
@@ -61,7 +63,7 @@ const CHOICES: ReadonlyArray<[keyof PrecomputeModuleOptions, readonly unknown[]]
   ['persistLiveResults', [true, false]],
   ['versionChangeAtStartup', ['background', 'blocking']],
   ['logLevel', ['log', 'warn', 'error', 'silent']],
-  ['earlyHits', [true, false]],
+  ['earlyHits', ['auto', true, false]],
   ['cacheClientErrors', [true, false]],
 ];
 
@@ -130,6 +132,11 @@ export function resolveOptions(given: PrecomputeModuleOptions, environment: Part
     new CronSchedule(options.refreshCron ?? '0 0 * * *', options.refreshTimeZone, 'PrecomputeModule: option "refreshCron"');
   }
   validateStatusPage(options.statusPage);
+  try {
+    resolveCompress(options.compress);
+  } catch (error) {
+    throw new Error(messages.invalidOption('compress', (error as Error).message));
+  }
   if (options.cacheFile === undefined && options.store === undefined) throw new Error(messages.noCacheFile());
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   return { ...DEFAULTS, ...defined } as ResolvedOptions;

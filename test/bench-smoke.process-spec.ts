@@ -18,7 +18,9 @@ describe('npm run bench (smoke: tiny sizes, so it cannot rot)', () => {
     expect(run.status).toBe(0);
     const report = readFileSync(dir.file('BENCHMARKS.md'), 'utf8');
     for (const row of [
-      'express: @Precomputed (cache hit)',
+      'express: @Precomputed, defaults (no option set)',
+      'express: @Precomputed, earlyHits: false (interceptor)',
+      'fastify: @Precomputed, defaults + app compression',
       'fastify: @Precomputed, earlyHits: true',
       'fastify: CacheInterceptor (memory)',
       'raw node:http, prebuilt buffer',

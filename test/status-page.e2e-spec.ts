@@ -155,7 +155,7 @@ describe.each(ADAPTERS)('the status page in Chromium (%s)', (adapter: AdapterNam
     expect(await text(page, 'PayrollController.get', 'by-status')).toBe('Hits by status: 200 × 1 · 304 × 1');
     expect(await text(page, 'PayrollController.get', 'serving-path')).toBe('interceptor');
     expect(await text(page, 'PayrollController.get', 'serving-why')).toBe(
-      "Served by the interceptor: not eligible for earlyHits: guards, a host, custom versioning or a wildcard path need Nest's router",
+      "Served by the interceptor: 1 guard(s) must run",
     );
     expect(await text(page, 'PayrollController.get', 'last-refresh')).toBe('none yet');
     expect(await text(page, 'PayrollController.get', 'next-refresh')).toBe('none (no TTL)');

@@ -16,6 +16,7 @@ import { PrecomputeLogger } from '../precompute.logger';
 import { resolveHandlerDomains } from '../plan/resolve-handler-domains';
 import { messages } from '../precompute.messages';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
+import { MiddlewareRecorder } from '../serving/middleware-recorder';
 import { PrecomputeInterceptor } from '../serving/precompute.interceptor';
 import {
   hasResponseOverride,
@@ -56,6 +57,7 @@ export class PrecomputeExplorer {
     private readonly registry: PrecomputeRegistry,
     private readonly logger: PrecomputeLogger,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
+    private readonly recorder: MiddlewareRecorder,
   ) {}
 
   async explore(): Promise<PrecomputedHandler[]> {
@@ -100,6 +102,7 @@ export class PrecomputeExplorer {
     }
     problems.push(...collisions(handlers));
     if (problems.length) throw new Error(messages.cannotPrecompute(problems.length, problems));
+    for (const handler of handlers) this.logger.log(messages.servingPath(handler.name, handler.route.template.path, handler.serving));
     this.registry.useRoutes(
       routes.filter(answersGet).map((route) => ({
         template: new PathTemplate(route.path),
@@ -142,15 +145,16 @@ export class PrecomputeExplorer {
       serializers.length === interceptors.length &&
       this.config.getGlobalRequestInterceptors().length === 0 &&
       !hasResponseOverride(handler);
-    const guarded =
-      this.config.getGlobalGuards().length + this.config.getGlobalRequestGuards().length + readGuards(controller).length + readGuards(handler).length > 0;
     const host = readHost(controller);
-    // Custom versioning is decided by the app's extractor inside the router, and a host by the router's host filter:
-    // neither can be decided exactly before the router, so those handlers are served by the interceptor only
-    const early =
-      sendsPrebuiltBody && !guarded && host === undefined && selector.type !== 'custom'
-        ? { status: readHttpCode(handler) ?? 200, headers: readHeaders(handler) }
-        : undefined;
+    const facts = {
+      guards: this.config.getGlobalGuards().length + this.config.getGlobalRequestGuards().length + readGuards(controller).length + readGuards(handler).length,
+      otherInterceptors: interceptors.length - serializers.length + this.config.getGlobalRequestInterceptors().length,
+      responseOverride: hasResponseOverride(handler),
+      // Custom versioning is decided by the app's extractor inside the router, and a host by the router's host filter:
+      // neither can be decided exactly before the router, so those handlers are served by the interceptor only
+      versionOutsidePath: selector.type === 'custom',
+      host: host !== undefined,
+    };
     const levelPipes: PipeLike[] = [...this.config.getGlobalPipes(), ...readPipes(controller), ...readPipes(handler)];
     const unvalidated = unvalidatedArguments(domains.args, levelPipes);
     if (unvalidated.length) this.logger.warn(messages.missingValidation(name, unvalidated));
@@ -171,7 +175,19 @@ export class PrecomputeExplorer {
     };
     const ignored = compileIgnoredQueryParams([...(this.options.ignoreQueryParams ?? []), ...(options.ignoreQueryParams ?? [])]);
     const source = { target, context, dynamic: hasDomainFunctions(options) };
-    return perRoute(common, { name, routes, selector, host, early, domains, source, ignored });
+    return perRoute(common, {
+      name,
+      routes,
+      selector,
+      host,
+      reply: { status: readHttpCode(handler) ?? 200, headers: readHeaders(handler) },
+      earlyHits: this.options.earlyHits,
+      facts,
+      mounts: this.recorder.mounts,
+      domains,
+      source,
+      ignored,
+    });
   }
 
   /** Pipe and interceptor classes in metadata become the instances Nest made for them. */

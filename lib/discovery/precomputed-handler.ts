@@ -4,6 +4,7 @@ import type { PrecomputedOptions } from '../interfaces/precomputed-options.inter
 import type { CacheKeyBuilder } from '../keys/cache-key';
 import type { PathTemplate } from '../keys/path-template';
 import type { HandlerPlan } from '../plan/handler-plan';
+import type { ServingPath } from '../serving/serving-path';
 import type { RouteVersion } from '../keys/route-version';
 
 /** The one route (path and version) a PrecomputedHandler stands for. */
@@ -44,11 +45,11 @@ export interface PrecomputedHandler {
   readonly filtered: boolean;
   /**
    * How to answer a hit before Nest's router (`earlyHits`), or undefined when
-   * the handler has guards, other interceptors, a host, custom versioning, a
-   * path the early matcher cannot read, or a response override that only
-   * Nest's pipeline applies.
+   * hits go through Nest's pipeline to the interceptor (`serving.reason` says why).
    */
   readonly early?: { readonly status: number; readonly headers: ReadonlyArray<[string, string]> };
+  /** Which path serves a hit of this route and, when it is not the early one, why (startup log, status page). */
+  readonly serving: ServingPath;
   /** The number of combinations of the current plan (`plan.total`). */
   readonly total: number;
   /** The handler's current plan on this route, and what re-evaluates its domains. */

@@ -1,4 +1,5 @@
 import type { StatusPageOptions } from '../status-page/status-page-options';
+import type { CompressOption } from '../serving/compress-settings';
 import type { PrecomputeStore } from '../storage/precompute-store.interface';
 
 /**
@@ -55,11 +56,22 @@ export interface PrecomputeModuleOptions {
   /** Entries of an older `@Precomputed({ version })`: refreshed in the `background` (default) or before listening (`blocking`). */
   versionChangeAtStartup?: 'background' | 'blocking';
   /**
-   * Answer cache hits as middleware, before Nest's router, for handlers with no
-   * guards and no interceptors but serializers. Faster for small bodies; skips
-   * any middleware that runs after this module's (see the README). Default false.
+   * Answer cache hits before Nest's router (as middleware on Express, an
+   * onRequest hook on Fastify). `'auto'` (default): for each route on which
+   * Nest would run nothing else for a hit (no guards, no interceptors but
+   * serializers, no middleware of a module's `configure()` mounted at its URLs,
+   * no `@Render`/`@Redirect`, no host, no custom versioning); the startup log
+   * says which path serves each handler and why. `true`: also where module
+   * middleware is mounted (it is skipped on hits). `false`: never.
    */
-  earlyHits?: boolean;
+  earlyHits?: boolean | 'auto';
+  /**
+   * Keep JSON and text bodies of at least `threshold` bytes (default 1024) in
+   * brotli and gzip too, made once per entry, and send the one the client's
+   * Accept-Encoding prefers, with its own ETag. Works with `compression()` and
+   * `@fastify/compress` (they leave an encoded body alone). Default true.
+   */
+  compress?: CompressOption;
   /**
    * Query keys that are not parameters of any precomputed handler and must not
    * defeat the cache: names, or patterns where `*` is any text (`['utm_*', 'fbclid', '_']`).

@@ -62,7 +62,7 @@ export class PrecomputeStatusCollector {
       ...(activity.lastRefresh ? { lastRefresh: { ...activity.lastRefresh, at: new Date(activity.lastRefresh.at).toISOString() } } : {}),
       ...(figures.nextStaleAt === undefined ? {} : { nextRefresh: new Date(figures.nextStaleAt).toISOString() }),
       ...(run ? { progress: progressOf(run, status.total - status.cached) } : {}),
-      serving: servingPath(handler, this.options.earlyHits),
+      serving: servingPath(handler),
     };
   }
 }

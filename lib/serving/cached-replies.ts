@@ -53,18 +53,23 @@ export function nestReplyValue(entry: CacheEntry, prebuilt: boolean, setJsonType
  * undefined for a shape the early path leaves to Nest (a file of unknown
  * length, which goes out chunked).
  */
-export function earlyReply(entry: CacheEntry, adapter: AdapterKind, routeStatus: number, routeHeaders: ReadonlyArray<[string, string]>): EarlyReply | undefined {
+export function earlyReply(
+  entry: CacheEntry,
+  adapter: AdapterKind,
+  routeStatus: number,
+  routeHeaders: ReadonlyArray<[string, string]>,
+  /** The body in the negotiated Content-Encoding, for a text kind (see TEXT_KINDS). */
+  encoded?: Buffer,
+): EarlyReply | undefined {
   const custom = routeHeaders.find(([name]) => name.toLowerCase() === 'content-type')?.[1];
   const express = adapter === 'express';
   const status = entry.status ?? routeStatus;
-  const text = (body: string, type: string | undefined): EarlyReply => withBody(status, routeHeaders, type, Buffer.from(body));
+  const text = (body: string, type: string | undefined): EarlyReply => withBody(status, routeHeaders, type, encoded ?? Buffer.from(body));
   switch (entry.kind) {
     case 'json':
-      return text(entryText(entry), express ? withCharset(custom ?? 'application/json') : (custom ?? JSON_TYPE));
     case 'text':
-      return text(entryText(entry), express ? withCharset(custom ?? 'text/html') : (custom ?? 'text/plain; charset=utf-8'));
     case 'scalar':
-      return text(entryText(entry), express ? withCharset(custom ?? 'text/html') : (custom ?? JSON_TYPE));
+      return text(entryText(entry), textType(entry.kind, adapter, custom));
     case 'null':
       // Express sends nothing for null; Fastify serializes it
       return express ? { status, headers: routeHeaders } : text('null', custom ?? JSON_TYPE);
@@ -86,6 +91,15 @@ export function earlyReply(entry: CacheEntry, adapter: AdapterKind, routeStatus:
       return withBody(status, headers, custom ?? type ?? 'application/octet-stream', entry.body as Buffer, length);
     }
   }
+}
+
+/** The kinds whose body is text both adapters send as it is stored: the ones worth keeping compressed. */
+export const TEXT_KINDS: ReadonlySet<CacheEntry['kind']> = new Set(['json', 'text', 'scalar']);
+
+/** The Content-Type each adapter gives a text kind's body (`custom`: the route's own `@Header('Content-Type')`). */
+export function textType(kind: CacheEntry['kind'], adapter: AdapterKind, custom: string | undefined): string {
+  if (adapter === 'express') return withCharset(custom ?? (kind === 'json' ? 'application/json' : 'text/html'));
+  return custom ?? (kind === 'text' ? 'text/plain; charset=utf-8' : JSON_TYPE);
 }
 
 function withBody(status: number, routeHeaders: ReadonlyArray<[string, string]>, type: string | undefined, body: Buffer, length = body.length): EarlyReply {

@@ -3,13 +3,34 @@ import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import { FreshnessPolicy } from '../freshness/freshness-policy';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
 import { hashText, type CacheEntry } from '../storage/cache-entry';
-import { earlyReply, type AdapterKind, type EarlyReply } from './cached-replies';
+import { earlyReply, TEXT_KINDS, type AdapterKind, type EarlyReply } from './cached-replies';
+import { resolveCompress } from './compress-settings';
+import { negotiateEncoding, type Coding, type Encoding } from './content-encoding';
+import { EncodedBodies, isPromise, representationEtag } from './encoded-bodies';
 
 /** The validators of a hit, made once per entry (the body itself is the entry's, never copied). */
 export interface PreparedResponse {
-  /** Strong validator derived from the body: equal across processes and restarts. */
+  /** Strong validator of the identity body: equal across processes and restarts. */
   readonly etag: string;
   readonly lastModified?: string;
+  /** The encodings the body is also sent in (none: identity only, and no Vary). */
+  readonly encodings: readonly Encoding[];
+}
+
+/** The headers of one hit and how to answer it. */
+export interface HitResponse {
+  readonly prepared: PreparedResponse;
+  /** ETag (of the representation), Last-Modified, Cache-Control, Vary: for a 200 and a 304 alike. */
+  readonly headers: ReadonlyArray<[string, string]>;
+  readonly notModified: boolean;
+  /** The representation the client gets; anything but identity adds `Content-Encoding` to a 200. */
+  readonly coding: Coding;
+}
+
+/** The request headers a hit depends on. */
+export interface HitRequest {
+  readonly ifNoneMatch: string | string[] | undefined;
+  readonly acceptEncoding: string | string[] | undefined;
 }
 
 /**
@@ -20,48 +41,70 @@ export interface PreparedResponse {
 @Injectable()
 export class CachedResponses {
   private readonly prepared = new WeakMap<CacheEntry, PreparedResponse>();
-  /** Headers of an entry, when they do not depend on the time (no TTL-derived Cache-Control). */
-  private readonly fixedHeaders = new WeakMap<CacheEntry, Array<[string, string]>>();
+  /** Headers of an entry per representation, when they do not depend on the time (no TTL-derived Cache-Control). */
+  private readonly fixedHeaders = new WeakMap<CacheEntry, Map<Coding, Array<[string, string]>>>();
+  /** Compressed bodies (`compress`), or undefined when it is off. */
+  private readonly bodies: EncodedBodies | undefined;
 
   constructor(
     private readonly policy: FreshnessPolicy,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
-  ) {}
+  ) {
+    const settings = resolveCompress(options.compress);
+    this.bodies = settings && new EncodedBodies(settings);
+  }
 
-  hitResponse(
-    handler: PrecomputedHandler,
-    entry: CacheEntry,
-    ifNoneMatch: string | string[] | undefined,
-  ): { prepared: PreparedResponse; headers: Array<[string, string]>; notModified: boolean } {
-    const prepared = this.prepare(entry);
-    let headers = this.fixedHeaders.get(entry);
+  hitResponse(handler: PrecomputedHandler, entry: CacheEntry, request: HitRequest): HitResponse {
+    const prepared = this.prepare(handler, entry);
+    const coding = negotiateEncoding(request.acceptEncoding, prepared.encodings);
+    let byCoding = this.fixedHeaders.get(entry);
+    let headers = byCoding?.get(coding);
     if (!headers) {
-      headers = [['ETag', prepared.etag]];
+      headers = [['ETag', representationEtag(prepared.etag, coding)]];
       if (prepared.lastModified) headers.push(['Last-Modified', prepared.lastModified]);
       const cacheControl = this.cacheControl(handler, entry);
       if (cacheControl) headers.push(['Cache-Control', cacheControl]);
-      if ((handler.options.cacheControl ?? this.options.cacheControl) !== true) this.fixedHeaders.set(entry, headers);
+      if (prepared.encodings.length) headers.push(['Vary', 'Accept-Encoding']);
+      if ((handler.options.cacheControl ?? this.options.cacheControl) !== true) {
+        if (!byCoding) this.fixedHeaders.set(entry, (byCoding = new Map()));
+        byCoding.set(coding, headers);
+      }
     }
     // RFC 9110 13.2.1: preconditions are ignored when the answer would not be a 2xx (a stored 4xx answer)
-    return { prepared, headers, notModified: entry.status === undefined && matches(ifNoneMatch, prepared.etag) };
+    const notModified = entry.status === undefined && matches(request.ifNoneMatch, representationEtag(prepared.etag, coding));
+    return { prepared, headers, notModified, coding };
+  }
+
+  /** The body of a hit in `encoding`: at once once it is made, else made now (once per entry and encoding). */
+  encoded(entry: CacheEntry, encoding: Encoding): Buffer | Promise<Buffer> {
+    const bodies = this.bodies as EncodedBodies;
+    return bodies.peek(entry, encoding) ?? bodies.encode(entry, entry.body, encoding);
   }
 
   /**
    * The whole answer to a hit on the early path (`method` GET or HEAD), as the
-   * adapter sends the live value, or undefined for a shape it leaves to Nest.
+   * adapter sends the live value, or undefined for a shape it leaves to Nest;
+   * a promise the first time a compressed representation is asked for.
    */
   early(
     handler: PrecomputedHandler,
     entry: CacheEntry,
     route: { readonly status: number; readonly headers: ReadonlyArray<[string, string]> },
-    ifNoneMatch: string | string[] | undefined,
+    request: HitRequest,
     adapter: AdapterKind,
-  ): EarlyReply | undefined {
-    const reply = earlyReply(entry, adapter, route.status, route.headers);
-    if (!reply) return undefined;
-    const { headers, notModified } = this.hitResponse(handler, entry, ifNoneMatch);
+  ): EarlyReply | Promise<EarlyReply | undefined> | undefined {
+    const { headers, notModified, coding } = this.hitResponse(handler, entry, request);
     if (notModified) return { status: 304, headers: [...route.headers, ...headers] };
-    return { ...reply, headers: [...reply.headers, ...headers] };
+    const reply = (encoded?: Buffer): EarlyReply | undefined => {
+      const base = earlyReply(entry, adapter, route.status, route.headers, encoded);
+      if (!base) return undefined;
+      const all = [...base.headers, ...headers];
+      if (encoded) all.push(['Content-Encoding', coding]);
+      return { ...base, headers: all };
+    };
+    if (coding === 'identity') return reply();
+    const encoded = this.encoded(entry, coding);
+    return isPromise(encoded) ? encoded.then(reply) : reply(encoded);
   }
 
   private cacheControl(handler: PrecomputedHandler, entry: CacheEntry): string | undefined {
@@ -73,12 +116,17 @@ export class CachedResponses {
     return `public, max-age=${left}, stale-while-revalidate=${Math.ceil(ttl / 1000)}`;
   }
 
-  private prepare(entry: CacheEntry): PreparedResponse {
+  private prepare(handler: PrecomputedHandler, entry: CacheEntry): PreparedResponse {
     let prepared = this.prepared.get(entry);
     if (!prepared) {
+      // Only text bodies sent as they are stored: not through another interceptor (which gets a value, not
+      // bytes), not a stored 4xx (Nest's exception layer sends it), not a Buffer or file (often compressed
+      // already, and typed by the app, so compressing is the app's call: compression() still applies to them)
+      const compressible = this.bodies !== undefined && handler.sendsPrebuiltBody && entry.status === undefined && TEXT_KINDS.has(entry.kind);
       prepared = {
         etag: `"${hashText(entry.body).slice('sha256-'.length)}"`,
         ...(entry.computedAt > 0 ? { lastModified: new Date(entry.computedAt).toUTCString() } : {}),
+        encodings: compressible ? (this.bodies as EncodedBodies).available(Buffer.byteLength(entry.body)) : [],
       };
       this.prepared.set(entry, prepared);
     }

@@ -8,8 +8,9 @@ import type { RawParams } from '../keys/cache-key';
 import { RefreshScheduler } from '../freshness/refresh.scheduler';
 import { PrecomputeMetrics } from '../observability/precompute-metrics';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
-import type { AdapterKind } from './cached-replies';
+import type { AdapterKind, EarlyReply } from './cached-replies';
 import { CachedResponses } from './cached-responses';
+import { isPromise } from './encoded-bodies';
 
 /** A complete answer to a request, decided before Nest's router. */
 interface EarlyAnswer {
@@ -51,9 +52,14 @@ export class EarlyHitMiddleware implements NestMiddleware {
   use(request: IncomingMessage & { originalUrl?: string }, response: ServerResponse, next: () => void): void {
     const answer = this.answer('express', request.method, request.originalUrl ?? request.url, request.headers);
     if (!answer) return next();
-    for (const [name, value] of answer.headers) response.setHeader(name, value);
-    response.statusCode = answer.status;
-    response.end(answer.body);
+    const send = (ready: EarlyAnswer) => {
+      for (const [name, value] of ready.headers) response.setHeader(name, value);
+      response.statusCode = ready.status;
+      response.end(ready.body);
+    };
+    if (!isPromise(answer)) return send(answer);
+    // The first hit of a compressed representation waits for it; if making it fails, Nest answers
+    answer.then((ready) => (ready ? send(ready) : next()), () => next());
   }
 
   /** Fastify's onRequest hook: answers with the reply, or lets the request go on. */
@@ -68,9 +74,13 @@ export class EarlyHitMiddleware implements NestMiddleware {
     // Fastify has parsed the query already (lazily, with its own parser)
     const answer = this.answer('fastify', request.raw.method, request.raw.url, request.raw.headers, request.query as RawParams | undefined, routed);
     if (!answer) return done();
-    for (const [name, value] of answer.headers) reply.header(name, value);
-    reply.code(answer.status);
-    reply.send(answer.body);
+    const send = (ready: EarlyAnswer) => {
+      for (const [name, value] of ready.headers) reply.header(name, value);
+      reply.code(ready.status);
+      reply.send(ready.body);
+    };
+    if (!isPromise(answer)) return void send(answer);
+    answer.then((ready) => (ready ? send(ready) : done()), () => done());
   }
 
   private answer(
@@ -80,7 +90,7 @@ export class EarlyHitMiddleware implements NestMiddleware {
     requestHeaders: IncomingHttpHeaders,
     parsedQuery?: RawParams,
     routedPath?: string,
-  ): EarlyAnswer | undefined {
+  ): EarlyAnswer | Promise<EarlyAnswer | undefined> | undefined {
     if (method !== 'GET' && method !== 'HEAD') return undefined;
     const startedAt = this.metrics.now();
     const queryStart = url.indexOf('?');
@@ -92,10 +102,20 @@ export class EarlyHitMiddleware implements NestMiddleware {
     const key = handler.keys.keyOfRequest(query, match.params);
     const entry = key === undefined ? undefined : this.store.get(key);
     if (!entry) return undefined;
-    const answer = this.responses.early(handler, entry, handler.early, requestHeaders['if-none-match'], adapter);
+    const answer = this.responses.early(
+      handler,
+      entry,
+      handler.early,
+      { ifNoneMatch: requestHeaders['if-none-match'], acceptEncoding: requestHeaders['accept-encoding'] },
+      adapter,
+    );
     if (!answer) return undefined;
     this.scheduler.noticeHit(handler, entry);
-    this.metrics.hit(handler, 'early', answer.status, startedAt);
-    return answer;
+    const counted = (sent: EarlyReply | undefined): EarlyReply | undefined => {
+      if (sent) this.metrics.hit(handler, 'early', sent.status, startedAt);
+      return sent;
+    };
+    // An encoding made on first use arrives later (made on the thread pool)
+    return isPromise(answer) ? answer.then(counted) : counted(answer);
   }
 }

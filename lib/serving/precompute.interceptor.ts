@@ -1,5 +1,6 @@
 import {
   Injectable,
+  StreamableFile,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
@@ -7,12 +8,14 @@ import {
   type Type,
 } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
-import { from, mergeMap, of, tap, throwError, type Observable } from 'rxjs';
+import { from, map, mergeMap, of, tap, throwError, type Observable } from 'rxjs';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import type { LiveResult } from '../engine/live-results';
 import { messages } from '../precompute.messages';
 import type { CacheEntry } from '../storage/cache-entry';
-import { nestReplyValue } from './cached-replies';
+import { nestReplyValue, textType } from './cached-replies';
+import type { Encoding } from './content-encoding';
+import { isPromise } from './encoded-bodies';
 import { PrecomputeServing } from './precompute-serving';
 
 interface HttpRequestLike {
@@ -89,7 +92,10 @@ export class PrecomputeInterceptor implements NestInterceptor, OnModuleInit {
 
   /** `startedAt` (from `metrics.now()`) for a hit; undefined for the result of a computation a miss waited for (a live answer). */
   private serve(entry: CacheEntry, handler: PrecomputedHandler, request: HttpRequestLike, response: HttpResponseLike, startedAt?: number): Observable<unknown> {
-    const { headers, notModified } = this.serving.responses.hitResponse(handler, entry, request.headers['if-none-match']);
+    const { headers, notModified, coding } = this.serving.responses.hitResponse(handler, entry, {
+      ifNoneMatch: request.headers['if-none-match'],
+      acceptEncoding: request.headers['accept-encoding'],
+    });
     if (startedAt !== undefined) this.serving.metrics.hit(handler, 'interceptor', notModified ? 304 : entry.status, startedAt);
     const adapter = this.adapterHost.httpAdapter;
     for (const [name, value] of headers) adapter.setHeader(response, name, value);
@@ -97,6 +103,7 @@ export class PrecomputeInterceptor implements NestInterceptor, OnModuleInit {
       adapter.status(response, 304);
       return of(undefined);
     }
+    if (coding !== 'identity') return this.serveEncoded(entry, coding, response);
     try {
       return of(
         nestReplyValue(entry, handler.sendsPrebuiltBody, () => {
@@ -107,6 +114,23 @@ export class PrecomputeInterceptor implements NestInterceptor, OnModuleInit {
       // A stored 4xx answer: Nest's exception layer sends it, as it did live
       return throwError(() => error);
     }
+  }
+
+  /**
+   * A text body in a compressed representation, with the Content-Type the
+   * adapter gives the live value. Express's adapter would send a Buffer as
+   * JSON, so it gets a StreamableFile of the bytes; Fastify sends a Buffer as it is.
+   */
+  private serveEncoded(entry: CacheEntry, coding: Encoding, response: HttpResponseLike): Observable<unknown> {
+    const adapter = this.adapterHost.httpAdapter;
+    const kind = adapter.getType() === 'fastify' ? 'fastify' : 'express';
+    const custom = response.getHeader('content-type');
+    const type = textType(entry.kind, kind, typeof custom === 'string' ? custom : undefined);
+    adapter.setHeader(response, 'Content-Type', type);
+    adapter.setHeader(response, 'Content-Encoding', coding);
+    const value = (bytes: Buffer) => (kind === 'express' ? new StreamableFile(bytes, { type, length: bytes.length }) : bytes);
+    const encoded = this.serving.responses.encoded(entry, coding);
+    return isPromise(encoded) ? from(encoded).pipe(map(value)) : of(value(encoded));
   }
 
   /** A request in the domain that the store does not hold: run it live, and keep the result. */

@@ -1,0 +1,205 @@
+import 'reflect-metadata';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import {
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  ParseEnumPipe,
+  Query,
+  RequestMethod,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+  type INestApplication,
+  type MiddlewareConsumer,
+  type NestMiddleware,
+  type NestModule,
+} from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import request from 'supertest';
+import { Precomputed, type PrecomputeModuleOptions } from '../lib';
+import { CallLog } from './helpers/call-log';
+import { ADAPTERS, MemoryLogger, createTestApp, type AdapterName, type TestAppOptions } from './helpers/test-app';
+import { tempDir } from './helpers/temp-dir';
+
+enum Kind {
+  A = 'a',
+  B = 'b',
+}
+const calls = new CallLog();
+
+@Controller('secret')
+class SecretController {
+  @Get()
+  @Precomputed()
+  get(@Query('kind', new ParseEnumPipe(Kind)) kind: Kind) {
+    calls.record(`secret:${kind}`);
+    return { secret: kind };
+  }
+}
+
+@Controller('patterned/reports')
+class PatternedController {
+  @Get()
+  @Precomputed()
+  get(@Query('kind', new ParseEnumPipe(Kind)) kind: Kind) {
+    calls.record(`patterned:${kind}`);
+    return { patterned: kind };
+  }
+}
+
+@Controller('open')
+class OpenController {
+  @Get()
+  @Precomputed()
+  get(@Query('kind', new ParseEnumPipe(Kind)) kind: Kind) {
+    calls.record(`open:${kind}`);
+    return { open: kind };
+  }
+}
+
+/** Auth: a request without `x-token: yes` is refused before anything else runs. */
+@Injectable()
+class AuthMiddleware implements NestMiddleware {
+  use(request: IncomingMessage, response: ServerResponse, next: () => void): void {
+    if (request.headers['x-token'] === 'yes') return next();
+    response.statusCode = 401;
+    response.setHeader('Content-Type', 'application/json');
+    response.end('{"message":"no token"}');
+  }
+}
+
+@Module({ controllers: [SecretController] })
+class SecretModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuthMiddleware).forRoutes(SecretController);
+  }
+}
+
+@Module({ controllers: [PatternedController] })
+class PatternedModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuthMiddleware).forRoutes({ path: 'patterned/*rest', method: RequestMethod.GET });
+  }
+}
+
+@Injectable()
+class TokenGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const headers = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>().headers;
+    if (headers['x-token'] !== 'yes') throw new UnauthorizedException('no token');
+    return true;
+  }
+}
+
+const dir = tempDir();
+afterAll(() => dir.cleanup());
+let app: INestApplication | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+/**
+ * Whether a request went past the early path into Nest's routing: on Express the router
+ * sets `req.route` once it matched a route; on Fastify a preHandler hook runs only for a
+ * request that reached its route's handler phase (an onRequest answer skips it).
+ */
+class RouterProbe {
+  readonly routed: boolean[] = [];
+  install(target: INestApplication, adapter: AdapterName): void {
+    if (adapter === 'express') {
+      // Registered before init: it runs before the early middleware and sees the request end
+      target.use((req: IncomingMessage & { route?: unknown }, res: ServerResponse, next: () => void) => {
+        res.on('finish', () => this.routed.push(req.route !== undefined));
+        next();
+      });
+    } else {
+      const fastify = target.getHttpAdapter().getInstance() as {
+        addHook(name: string, hook: (request: unknown, reply: unknown, done: () => void) => void): void;
+      };
+      fastify.addHook('onResponse', (_request, reply, done) => {
+        this.routed.push((reply as { request: { routed?: boolean } }).request.routed === true);
+        done();
+      });
+      fastify.addHook('preHandler', (request, _reply, done) => {
+        (request as { routed?: boolean }).routed = true;
+        done();
+      });
+    }
+  }
+}
+
+async function start(adapter: AdapterName, name: string, options: Partial<TestAppOptions> & { precompute?: Partial<PrecomputeModuleOptions> }) {
+  const logger = new MemoryLogger();
+  const probe = new RouterProbe();
+  app = await createTestApp({
+    adapter,
+    logger,
+    ...options,
+    precompute: { cacheFile: dir.file(`${adapter}-${name}.json`), ...(options.precompute as Partial<PrecomputeModuleOptions>) },
+    configure: (target) => {
+      probe.install(target, adapter);
+      // app.use() before listen(): it must run on early hits too
+      target.use((_req: IncomingMessage, res: ServerResponse, next: () => void) => {
+        res.setHeader('X-App-Use', 'ran');
+        next();
+      });
+      options.configure?.(target);
+    },
+  });
+  return { logger, probe, server: app.getHttpServer() };
+}
+
+describe.each(ADAPTERS)('serving paths on %s (earlyHits default)', (adapter) => {
+  it('never skips an auth middleware bound with configure().forRoutes(Controller), on the first and second request', async () => {
+    calls.reset();
+    const { server, logger } = await start(adapter, 'controller', { imports: [SecretModule] });
+    for (let round = 0; round < 2; round++) {
+      await request(server).get('/secret?kind=a').expect(401);
+      await request(server).head('/secret?kind=a').expect(401);
+    }
+    await request(server).get('/secret?kind=a').set('x-token', 'yes').expect(200, { secret: 'a' });
+    await request(server).get('/secret?kind=a').expect(401);
+    expect(calls.all()).toEqual(['secret:a', 'secret:b']);
+    expect(logger.precompute().join('\n')).toMatch(/SecretController\.get \(GET \/secret\): hits are answered by the interceptor.*middleware bound in a module's configure\(\)/);
+  });
+
+  it('never skips an auth middleware bound with a path pattern', async () => {
+    const { server, logger } = await start(adapter, 'pattern', { imports: [PatternedModule] });
+    for (let round = 0; round < 2; round++) await request(server).get('/patterned/reports?kind=b').expect(401);
+    await request(server).get('/patterned/reports?kind=b').set('x-token', 'yes').expect(200, { patterned: 'b' });
+    expect(logger.precompute().join('\n')).toMatch(/PatternedController\.get .*answered by the interceptor.*patterned/);
+  });
+
+  it.each([
+    ['app.useGlobalGuards()', { configure: (target: INestApplication) => target.useGlobalGuards(new TokenGuard()) }],
+    ['an APP_GUARD provider', { providers: [{ provide: APP_GUARD, useClass: TokenGuard }] }],
+  ])('never skips a global guard (%s)', async (_name, setup) => {
+    const { server, logger } = await start(adapter, `guard-${_name.length}`, { controllers: [OpenController], ...setup });
+    for (let round = 0; round < 2; round++) await request(server).get('/open?kind=a').expect(401);
+    await request(server).get('/open?kind=a').set('x-token', 'yes').expect(200, { open: 'a' });
+    expect(logger.precompute().join('\n')).toContain('OpenController.get (GET /open): hits are answered by the interceptor, after Nest\'s pipeline, because 1 guard(s) must run');
+  });
+
+  it('serves a route with nothing else to run early by default, and app.use() middleware still runs on those hits', async () => {
+    const { server, logger, probe } = await start(adapter, 'open', { controllers: [OpenController], imports: [SecretModule] });
+    for (let round = 0; round < 2; round++) {
+      const hit = await request(server).get('/open?kind=b').expect(200, { open: 'b' });
+      expect(hit.headers['x-app-use']).toBe('ran');
+    }
+    // Not a combination: Nest's router and pipeline run
+    await request(server).get('/open?kind=b&other=1').expect(200, { open: 'b' });
+    expect(probe.routed).toEqual([false, false, true]);
+    expect(logger.precompute().join('\n')).toContain("OpenController.get (GET /open): hits are answered early, before Nest's router");
+  });
+
+  it('earlyHits: false keeps every hit on Nest\'s router and the interceptor', async () => {
+    const off = await start(adapter, 'off', { controllers: [OpenController], precompute: { earlyHits: false } });
+    await request(off.server).get('/open?kind=a').expect(200, { open: 'a' });
+    expect(off.probe.routed).toEqual([true]);
+    expect(off.logger.precompute().join('\n')).toContain('because earlyHits is off');
+  });
+});
