@@ -30,6 +30,9 @@ module.exports = {
   testTimeout: 60000,
   // it.concurrent trials of the process suite, bounded for a 2-core machine
   maxConcurrency: 4,
+  // Two suites at a time on CI's 2 cores (jest's default would be one): the suites wait on child
+  // processes, servers and disks much of the time, and keep within CI's 10 minutes this way
+  maxWorkers: 2,
   // A failing test must not leave CI waiting on a handle it leaked (find leaks with --detectOpenHandles)
   forceExit: true
 };
