@@ -47,9 +47,9 @@ describe('a Prometheus scrape through the OTel Prometheus exporter (the README e
       await request(app.getHttpServer()).get('/report?region=EMEA').expect(200);
       const text = (await request(`http://127.0.0.1:${(scrape.address() as AddressInfo).port}`).get('/metrics').expect(200)).text;
       const labels = 'http_route="/report",http_request_method="GET",precompute_handler="ReportController.get"';
-      expect(text).toContain(`precompute_hits_total{${labels},precompute_serving_path="interceptor",http_response_status_code="200",otel_scope_name="nestjs-precompute"} 1`);
+      expect(text).toContain(`precompute_hits_total{${labels},precompute_serving_path="early",http_response_status_code="200",otel_scope_name="nestjs-precompute"} 1`);
       expect(text).toContain(`precompute_compute_duration_count{${labels},otel_scope_name="nestjs-precompute"} 2`);
-      expect(text).toContain(`precompute_serve_duration_count{${labels},precompute_serving_path="interceptor"`);
+      expect(text).toContain(`precompute_serve_duration_count{${labels},precompute_serving_path="early"`);
       expect(text).toContain(`precompute_entries{${labels},otel_scope_name="nestjs-precompute"} 2`);
       expect(text).toContain(`precompute_stale_entries{${labels},otel_scope_name="nestjs-precompute"} 0`);
       expect(text).toContain(`precompute_bytes{${labels},otel_scope_name="nestjs-precompute"} ${'{"region":"EMEA"}'.length * 2}`);
