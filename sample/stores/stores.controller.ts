@@ -1,5 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { Precomputed } from '../../lib';
+import { KnownStorePipe } from './known-store.pipe';
 import { MonthQuery, StoreInSubregionQuery } from './stores.queries';
 import { StoresService } from './stores.service';
 
@@ -8,10 +9,10 @@ import { StoresService } from './stores.service';
 export class StoresController {
   constructor(private readonly stores: StoresService) {}
 
-  /** One combination per store, read from StoresService at startup (and on refresh). A closed store runs live: 404. */
+  /** One combination per store, read from StoresService at startup (and on refresh). A closed store is a 404 (KnownStorePipe). */
   @Get(':store_id/summary')
   @Precomputed({ params: { store_id: (ref) => ref.get(StoresService, { strict: false }).ids() } })
-  summary(@Param('store_id') id: string) {
+  summary(@Param('store_id', KnownStorePipe) id: string) {
     const store = this.stores.get(id);
     return { store: store.id, subregion: store.subregion, revenue: store.revenue };
   }
