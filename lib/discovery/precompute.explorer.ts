@@ -1,3 +1,9 @@
+/*
+ * Over 200 lines: discovery reads every level a hit depends on (routes, domains, pipes,
+ * interceptors, guards, filters, the serving path) in one pass per handler; each rule it
+ * applies lives in a file of its own (handler-routes, handler-checks, validation-check,
+ * nest-routes, serving/serving-path).
+ */
 import {
   ClassSerializerInterceptor,
   Inject,
