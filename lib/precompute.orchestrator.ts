@@ -118,6 +118,10 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
 
   /** Entries that match no combination any more are kept (they may hold hand edits) and counted here. */
   private reportOrphans(handlers: readonly PrecomputedHandler[]): void {
+    // The usual case, every entry a current combination, costs one lookup per combination and no set of keys
+    let stored = 0;
+    for (const _ of this.store.entries()) stored++;
+    if (handlers.reduce((sum, handler) => sum + this.plans.held(handler).cached, 0) === stored) return;
     const current = new Set<string>();
     for (const handler of handlers) {
       for (const combination of this.plans.of(handler)) current.add(combination.key);

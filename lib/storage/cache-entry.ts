@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * What a handler returned, which decides how each HTTP adapter sends the body
@@ -47,7 +47,7 @@ export interface CacheEntry extends EncodedResponse {
 
 /** A content hash of a text (as UTF-8) or of bytes: `sha256-<base64url>`. */
 export function hashText(text: string | Buffer): string {
-  return `sha256-${createHash('sha256').update(text).digest('base64url')}`;
+  return `sha256-${hash('sha256', text, 'base64url')}`;
 }
 
 const editedCache = new WeakMap<CacheEntry, boolean>();

@@ -1,4 +1,5 @@
 import type { BodyKind, CacheEntry, FileHeaders } from './cache-entry';
+import { indentJson } from './json-indent';
 
 /**
  * How an entry is written in the cache file, a journal line or Redis, and read
@@ -31,14 +32,17 @@ export function storedMeta(entry: CacheEntry): Record<string, string | number> {
   return meta;
 }
 
-/** The JSON text of the stored `value`: compact, or indented by `indent` spaces for the file. */
-export function storedValueText(entry: CacheEntry, indent?: number): string {
+/**
+ * The JSON text of the stored `value`: compact, or indented by `indent` spaces
+ * for the file, each line after the first `baseIndent` spaces further in.
+ */
+export function storedValueText(entry: CacheEntry, indent?: number, baseIndent = 0): string {
   const { body } = entry;
   switch (entry.kind) {
     case 'json':
     case 'scalar':
-      // The body is the compact JSON already: only the file's indented form needs a parse
-      return indent ? JSON.stringify(JSON.parse(body as string), null, indent) : (body as string);
+      // The body is the compact JSON already: the file's indented form is made from its text, never parsed
+      return indent ? indentJson(body as string, indent, baseIndent) : (body as string);
     case 'text':
       return JSON.stringify(body);
     case 'null':
@@ -67,8 +71,11 @@ export function storedJson(entry: CacheEntry, head: Record<string, unknown> = {}
   return `${fields.slice(0, -1)},"value":${storedValueText(entry)}}`;
 }
 
-/** Reads the response fields of a stored entry (`value` and what says how to read it), or throws a StoredEntryError. */
-export function readStoredResponse(key: string, raw: Record<string, unknown>): Pick<CacheEntry, 'kind' | 'body' | 'status' | 'file'> {
+/**
+ * Reads the response fields of a stored entry (`value` and what says how to read it), or throws a StoredEntryError.
+ * `jsonBody`: the compact JSON of a JSON `value`, when the caller has it already (then `value` is not read).
+ */
+export function readStoredResponse(key: string, raw: Record<string, unknown>, jsonBody?: string): Pick<CacheEntry, 'kind' | 'body' | 'status' | 'file'> {
   const kind = raw.kind === undefined ? 'json' : raw.kind;
   if (!KINDS.includes(kind as BodyKind)) {
     throw new StoredEntryError(`entry "${key}" has an unknown "kind" ${JSON.stringify(raw.kind)} (known: ${KINDS.join(', ')})`);
@@ -87,7 +94,7 @@ export function readStoredResponse(key: string, raw: Record<string, unknown>): P
       if (kind === 'scalar' && typeof value !== 'number' && typeof value !== 'boolean') {
         throw new StoredEntryError(`entry "${key}" is of kind "scalar" but its value is not a number or boolean`);
       }
-      body = JSON.stringify(value) ?? 'null';
+      body = (kind === 'json' ? jsonBody : undefined) ?? JSON.stringify(value) ?? 'null';
       break;
     case 'text':
       if (typeof value !== 'string') throw new StoredEntryError(`entry "${key}" is of kind "text" but its value is not a string`);

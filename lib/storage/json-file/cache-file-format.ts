@@ -47,9 +47,12 @@ export function parseCacheFile(text: string, file: string): Map<string, CacheEnt
   return entries;
 }
 
-/** Turns one stored entry (file or journal) into a `CacheEntry`, or throws. */
-export function toEntry(key: string, raw: unknown, file: string): CacheEntry {
-  if (!isObject(raw) || !Object.hasOwn(raw, 'value')) {
+/**
+ * Turns one stored entry (file or journal) into a `CacheEntry`, or throws.
+ * `jsonBody`: the compact JSON of a JSON `value` already known (`readWrittenEntry`), so `raw` holds the other fields only.
+ */
+export function toEntry(key: string, raw: unknown, file: string, jsonBody?: string): CacheEntry {
+  if (!isObject(raw) || (jsonBody === undefined && !Object.hasOwn(raw, 'value'))) {
     throw new CacheFileError(file, `entry "${key}" must be an object with a "value" field`);
   }
   const computedAt = raw.computedAt === undefined ? 0 : Date.parse(String(raw.computedAt));
@@ -61,7 +64,7 @@ export function toEntry(key: string, raw: unknown, file: string): CacheEntry {
   }
   let response: ReturnType<typeof readStoredResponse>;
   try {
-    response = readStoredResponse(key, raw);
+    response = readStoredResponse(key, raw, jsonBody);
   } catch (error) {
     if (error instanceof StoredEntryError) throw new CacheFileError(file, error.message);
     throw error;
@@ -78,7 +81,8 @@ export function toEntry(key: string, raw: unknown, file: string): CacheEntry {
 
 /** The text of one entry in the file, indented to sit inside `entries`. */
 export function formatEntry(entry: CacheEntry): string {
-  const value = storedValueText(entry, 2);
+  // Other kinds' text is one line (a JSON string or null): only JSON values span lines
+  const value = storedValueText(entry, 2, 6);
   const meta = Object.entries(storedMeta(entry))
     .map(([name, field]) => `      ${JSON.stringify(name)}: ${JSON.stringify(field)},\n`)
     .join('');
@@ -88,7 +92,7 @@ export function formatEntry(entry: CacheEntry): string {
     `      "computedAt": ${JSON.stringify(new Date(entry.computedAt).toISOString())},\n` +
     (entry.version === undefined ? '' : `      "version": ${JSON.stringify(entry.version)},\n`) +
     `      "hash": ${JSON.stringify(entry.hash)},\n` +
-    `      "value": ${value.replace(/\n/g, '\n      ')}\n` +
+    `      "value": ${value}\n` +
     '    }'
   );
 }

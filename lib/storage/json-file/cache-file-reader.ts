@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { CacheEntry } from '../cache-entry';
 import { CacheFileError, FILE_FORMAT, position, toEntry } from './cache-file-format';
+import { readWrittenEntry } from './written-entry';
 import { CacheFileScanner, ScanSyntaxError, type FilePosition, type ScanHandler } from './cache-file-scanner';
 
 /**
@@ -87,7 +88,9 @@ async function read(path: string, file: string, previous: CacheFileIndex | undef
           return;
         }
       }
-      entries.set(key, toEntry(key, parseValue(bytes, at, file, key), file));
+      // An entry as written is read without parsing its value; any other is parsed whole, with its checks
+      const written = readWrittenEntry(bytes);
+      entries.set(key, written ? toEntry(key, written.fields, file, written.body) : toEntry(key, parseValue(bytes, at, file, key), file));
     },
     shape(at) {
       return shapeError(file, at);

@@ -1,0 +1,90 @@
+import { describe, expect, it } from '@jest/globals';
+import { createEntry, entryOf, type CacheEntry } from '../cache-entry';
+import { formatEntry, toEntry } from './cache-file-format';
+import { readWrittenEntry } from './written-entry';
+
+/** An entry's bytes as the file holds them (what the scanner hands the reader). */
+function fileBytes(entry: CacheEntry): Buffer {
+  const text = formatEntry(entry);
+  return Buffer.from(text.slice(text.indexOf(': {') + 2));
+}
+
+function readBoth(bytes: Buffer): { fast: CacheEntry | undefined; parsed: CacheEntry } {
+  const written = readWrittenEntry(bytes);
+  return {
+    fast: written && toEntry('k', written.fields, 'f.json', written.body),
+    parsed: toEntry('k', JSON.parse(bytes.toString('utf8')), 'f.json'),
+  };
+}
+
+const VALUES: Array<[string, unknown]> = [
+  ['an object', { region: 'EMEA', rows: [{ store: 1, total: 12.5, note: 'a "quoted", {braced}: word\\' }], empty: {}, none: [] }],
+  ['an array', [1, -2.5e-9, true, null, 'ü ✓ 😀', [[]]]],
+  ['a date (a string at the top)', new Date(Date.UTC(2026, 10, 27))],
+];
+
+describe('reading an entry as this module wrote it', () => {
+  it.each(VALUES)('reads %s to the same entry as a full parse, with the compact body as computed', (_, value) => {
+    const entry = createEntry('k', value, 'v2', Date.UTC(2026, 0, 1));
+    const { fast, parsed } = readBoth(fileBytes(entry));
+    expect(fast).toEqual(parsed);
+    expect(fast).toEqual(entry);
+  });
+
+  it('reads an entry with a status (a 4xx answer) and an escaped version', () => {
+    const entry = entryOf('k', { kind: 'json', body: '{"statusCode":404,"message":"no such store"}', status: 404 }, 'v"2\\', 5000);
+    const { fast, parsed } = readBoth(fileBytes(entry));
+    expect(fast).toEqual(parsed);
+    expect(fast).toEqual(entry);
+  });
+
+  it('keeps a __proto__ field as plain data, as a full parse does', () => {
+    const { fast, parsed } = readBoth(Buffer.from(`{ "__proto__": { "polluted": true }, "hash": "${createEntry('k', 1).hash}", "value": 1 }`));
+    expect(fast).toBeUndefined();
+    const written = readWrittenEntry(Buffer.from(`{ "__proto__": 1, "hash": "${createEntry('k', 1).hash}", "value": 1 }`));
+    expect(written && toEntry('k', written.fields, 'f', written.body)).toEqual(toEntry('k', JSON.parse(`{ "__proto__": 1, "hash": "${createEntry('k', 1).hash}", "value": 1 }`), 'f'));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(parsed.body).toBe('1');
+  });
+
+  it('reads a value whose whitespace a person changed (the same value)', () => {
+    const entry = createEntry('k', { n: [1, 2] });
+    const bytes = Buffer.from(fileBytes(entry).toString().replace('"n": [', '"n"  :\t[ ').replace(/\n/g, '\r\n'));
+    expect(readWrittenEntry(bytes)?.body).toBe('{"n":[1,2]}');
+  });
+
+  it('leaves an edited value to the full parse (its hash no longer matches)', () => {
+    const entry = createEntry('k', { n: 1 });
+    expect(readWrittenEntry(Buffer.from(fileBytes(entry).toString().replace('"n": 1', '"n": 2')))).toBeUndefined();
+  });
+
+  it('never joins two tokens a space separated: `1 2` is a syntax error, not 12', () => {
+    const entry = createEntry('k', { n: 12 });
+    expect(readWrittenEntry(Buffer.from(fileBytes(entry).toString().replace('"n": 12', '"n": 1 2')))).toBeUndefined();
+    expect(readWrittenEntry(Buffer.from(fileBytes(createEntry('k', [-1])).toString().replace(/-1\n/, '- 1\n')))).toBeUndefined();
+  });
+
+  it.each([
+    ['text', entryOf('k', { kind: 'text', body: 'region,total\n' })],
+    ['a scalar', entryOf('k', { kind: 'scalar', body: '42' })],
+    ['bytes', entryOf('k', { kind: 'buffer', body: Buffer.from([0, 1, 2]) })],
+    ['a file', entryOf('k', { kind: 'file', body: Buffer.from('%PDF'), file: { type: 'application/pdf' } })],
+  ])('leaves %s to the full parse', (_, entry) => {
+    expect(readWrittenEntry(fileBytes(entry))).toBeUndefined();
+  });
+
+  it.each([
+    ['an entry a person added (no hash)', '{ "value": { "n": 1 } }'],
+    ['no value', '{ "computedAt": "2026-01-01T00:00:00.000Z", "hash": "sha256-x" }'],
+    ['two values', `{ "hash": "${createEntry('k', 1).hash}", "value": 1, "value": 1 }`],
+    ['a field twice', `{ "hash": "${createEntry('k', 1).hash}", "hash": "${createEntry('k', 1).hash}", "value": 1 }`],
+    ['a field holding an object', `{ "meta": {}, "hash": "${createEntry('k', 1).hash}", "value": 1 }`],
+    ['a missing colon', `{ "hash" "${createEntry('k', 1).hash}", "value": 1 }`],
+    ['bytes after the entry', `{ "hash": "${createEntry('k', 1).hash}", "value": 1 } x`],
+    ['an unclosed value', `{ "hash": "${createEntry('k', [1]).hash}", "value": [1 }`],
+    ['a field that does not parse', `{ "status": 4x4, "hash": "${createEntry('k', 1).hash}", "value": 1 }`],
+    ['not an object', '[1]'],
+  ])('leaves %s to the full parse', (_, text) => {
+    expect(readWrittenEntry(Buffer.from(text))).toBeUndefined();
+  });
+});

@@ -1,0 +1,159 @@
+import { hashText } from '../cache-entry';
+
+/**
+ * The fast read of a JSON entry as this module wrote it, which nobody has
+ * edited since: its `value`'s bytes, with the whitespace between tokens taken
+ * out, are the compact body, and they hash to the entry's `hash`. Then the
+ * body is those bytes, and the value is never parsed nor stringified again
+ * (a warm start of many entries spends most of its time there otherwise).
+ *
+ * Anything else (an edited value, another kind of body, a field this fast
+ * read does not know how to skip, a duplicate field) returns undefined, and
+ * the reader parses the entry whole, with its checks and error positions.
+ * The hash is what makes this safe: bytes that hash to a body this module
+ * produced with JSON.stringify are valid, compact JSON of that same value.
+ */
+export interface WrittenEntry {
+  /** The entry's fields but `value`, parsed. */
+  readonly fields: Record<string, unknown>;
+  /** The compact JSON of `value`, as it was computed. */
+  readonly body: string;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Returns the entry's fields and compact body, or undefined when the entry needs a full parse. */
+export function readWrittenEntry(bytes: Buffer): WrittenEntry | undefined {
+  const fields = Object.create(null) as Record<string, unknown>;
+  let body: Buffer | undefined;
+  let i = skipSpace(bytes, 0);
+  if (bytes[i] !== 0x7b) return undefined;
+  i = skipSpace(bytes, i + 1);
+  while (bytes[i] === QUOTE) {
+    const nameEnd = stringEnd(bytes, i);
+    if (nameEnd < 0) return undefined;
+    const name = bytes.toString('latin1', i + 1, nameEnd - 1);
+    if (name.includes('\\') || Object.hasOwn(fields, name) || (name === 'value' && body)) return undefined;
+    i = skipSpace(bytes, nameEnd);
+    if (bytes[i] !== 0x3a) return undefined;
+    i = skipSpace(bytes, i + 1);
+    if (name === 'value') {
+      const compact = minify(bytes, i);
+      if (!compact) return undefined;
+      body = compact.bytes;
+      i = compact.end;
+    } else {
+      const end = scalarEnd(bytes, i);
+      if (end < 0) return undefined;
+      const field = decodeScalar(bytes, i, end);
+      if (field === undefined) return undefined;
+      fields[name] = field;
+      i = end;
+    }
+    i = skipSpace(bytes, i);
+    if (bytes[i] === 0x2c) i = skipSpace(bytes, i + 1);
+    else break;
+  }
+  if (bytes[i] !== 0x7d || skipSpace(bytes, i + 1) !== bytes.length) return undefined;
+  // Only a JSON body is read this way: other kinds hold a string to decode, or bytes
+  if (!body || fields.kind !== undefined || fields.encoding !== undefined || typeof fields.hash !== 'string') return undefined;
+  if (hashText(body) !== fields.hash) return undefined;
+  return { fields, body: body.toString('utf8') };
+}
+
+function skipSpace(bytes: Buffer, i: number): number {
+  while (i < bytes.length) {
+    const c = bytes[i];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    i++;
+  }
+  return i;
+}
+
+/** At a quote: the offset after its closing quote, or -1. */
+function stringEnd(bytes: Buffer, i: number): number {
+  for (let from = i + 1; ; ) {
+    const quote = bytes.indexOf(QUOTE, from);
+    if (quote === -1) return -1;
+    let slashes = 0;
+    while (bytes[quote - 1 - slashes] === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return quote + 1;
+    from = quote + 1;
+  }
+}
+
+/** The end of a string, number, true, false or null at `i`; -1 for an object or array (not skipped here). */
+function scalarEnd(bytes: Buffer, i: number): number {
+  if (bytes[i] === QUOTE) return stringEnd(bytes, i);
+  const start = i;
+  while (i < bytes.length) {
+    const c = bytes[i];
+    if (c === 0x2c || c === 0x7d || c === 0x5d || c === 0x7b || c === 0x5b || c === QUOTE || c <= 0x20) break;
+    i++;
+  }
+  return i > start && bytes[start] !== 0x7b && bytes[start] !== 0x5b ? i : -1;
+}
+
+/**
+ * Copies the value at `i` without the whitespace outside its strings (the
+ * inverse of JSON.stringify's indentation); returns the copy and the offset
+ * after the value, or undefined when brackets do not close.
+ */
+function minify(bytes: Buffer, i: number): { bytes: Buffer; end: number } | undefined {
+  const out = Buffer.allocUnsafe(bytes.length - i);
+  let n = 0;
+  let depth = 0;
+  let spaced = false;
+  while (i < bytes.length) {
+    const c = bytes[i];
+    if (c === QUOTE) {
+      const end = stringEnd(bytes, i);
+      if (end < 0) return undefined;
+      n += bytes.copy(out, n, i, end);
+      i = end;
+      spaced = false;
+      if (depth === 0) return { bytes: out.subarray(0, n), end: i };
+      continue;
+    }
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+      spaced = true;
+      i++;
+      continue;
+    }
+    if (depth === 0 && (c === 0x2c || c === 0x7d)) break;
+    // `1 2` is not `12`: whitespace may only sit between tokens that are not both words
+    if (spaced && n > 0 && isWordByte(c) && isWordByte(out[n - 1])) return undefined;
+    spaced = false;
+    if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+    out[n++] = c;
+    i++;
+    if (depth === 0 && (c === 0x7d || c === 0x5d)) return { bytes: out.subarray(0, n), end: i };
+    if (depth < 0) return undefined;
+  }
+  // A scalar at the top ends at the delimiter after it
+  return n > 0 && depth === 0 ? { bytes: out.subarray(0, n), end: i } : undefined;
+}
+
+/** A string without escapes, or any scalar JSON.parse reads; undefined when it does not parse. */
+function decodeScalar(bytes: Buffer, start: number, end: number): unknown {
+  // The fields this module writes (dates, hashes, versions) are strings without escapes: no parse needed
+  if (bytes[start] === QUOTE && isPlain(bytes, start + 1, end - 1)) return bytes.toString('utf8', start + 1, end - 1);
+  try {
+    return JSON.parse(bytes.toString('utf8', start, end)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** String contents JSON.parse would return as they are: no escape, no control character. */
+function isPlain(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] === BACKSLASH || bytes[i] < 0x20) return false;
+  return true;
+}
+
+/** A byte of a number, true, false or null. */
+function isWordByte(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2b || c === 0x2e || (c >= 0x41 && c <= 0x5a);
+}
