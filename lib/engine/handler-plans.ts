@@ -28,7 +28,11 @@ export class HandlerPlans {
     let plan = this.plans.get(handler.keys);
     if (!plan) {
       const built: Combination[] = [];
-      for (const values of combinations(handler.keys)) built.push({ handler, key: handler.keys.keyOf(values), values });
+      for (const values of combinations(handler.keys)) {
+        const key = handler.keys.keyOf(values);
+        // The stored entry's key is the same text: keep one string of it, not two (a plan of a million keys)
+        built.push({ handler, key: this.store.get(key)?.key ?? key, values });
+      }
       plan = built;
       this.plans.set(handler.keys, plan);
     }
