@@ -9,8 +9,11 @@ export type AdapterKind = 'express' | 'fastify';
 export interface EarlyReply {
   readonly status: number;
   readonly headers: ReadonlyArray<[string, string]>;
-  /** Undefined: no body and no Content-Length (as live, the adapter or Node adds what it adds for no body). */
-  readonly body?: Buffer;
+  /**
+   * Undefined: no body and no Content-Length (as live, the adapter or Node adds what it adds for no body).
+   * Text goes as a string: Node then writes the headers and a small body in one write.
+   */
+  readonly body?: Buffer | string;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -61,10 +64,12 @@ export function earlyReply(
   /** The body in the negotiated Content-Encoding, for a text kind (see TEXT_KINDS). */
   encoded?: Buffer,
 ): EarlyReply | undefined {
-  const custom = routeHeaders.find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+  const route = routeShape(routeHeaders);
+  const custom = route.contentType;
   const express = adapter === 'express';
   const status = entry.status ?? routeStatus;
-  const text = (body: string, type: string | undefined): EarlyReply => withBody(status, routeHeaders, type, encoded ?? Buffer.from(body));
+  const text = (body: string, type: string | undefined): EarlyReply =>
+    encoded ? withBody(status, route, type, encoded, encoded.length) : withBody(status, route, type, body, Buffer.byteLength(body));
   switch (entry.kind) {
     case 'json':
     case 'text':
@@ -80,17 +85,38 @@ export function earlyReply(
       // Express's Nest adapter sends a Buffer as JSON ({"type":"Buffer","data":[...]}), Fastify as bytes
       return express
         ? text(JSON.stringify(entry.body), withCharset(custom ?? 'application/json'))
-        : withBody(status, routeHeaders, custom ?? 'application/octet-stream', entry.body as Buffer);
+        : withBody(status, route, custom ?? 'application/octet-stream', entry.body as Buffer, (entry.body as Buffer).length);
     case 'file': {
       const { type, disposition, length } = entry.file ?? {};
       if (length === undefined) return undefined;
-      const headers: Array<[string, string]> = [...routeHeaders];
-      if (disposition !== undefined && !routeHeaders.some(([name]) => name.toLowerCase() === 'content-disposition')) {
-        headers.push(['Content-Disposition', disposition]);
-      }
-      return withBody(status, headers, custom ?? type ?? 'application/octet-stream', entry.body as Buffer, length);
+      const fileRoute =
+        disposition !== undefined && !routeHeaders.some(([name]) => name.toLowerCase() === 'content-disposition')
+          ? routeShape([...routeHeaders, ['Content-Disposition', disposition]])
+          : route;
+      return withBody(status, fileRoute, custom ?? type ?? 'application/octet-stream', entry.body as Buffer, length);
     }
   }
+}
+
+/** A route's `@Header()`s as a hit needs them: its Content-Type, and the others. */
+interface RouteShape {
+  readonly contentType: string | undefined;
+  readonly others: ReadonlyArray<[string, string]>;
+}
+
+/** Per route (its headers array is made once): found once, not on every hit. */
+const routeShapes = new WeakMap<ReadonlyArray<[string, string]>, RouteShape>();
+
+function routeShape(routeHeaders: ReadonlyArray<[string, string]>): RouteShape {
+  let shape = routeShapes.get(routeHeaders);
+  if (!shape) {
+    shape = {
+      contentType: routeHeaders.find(([name]) => name.toLowerCase() === 'content-type')?.[1],
+      others: routeHeaders.filter(([name]) => name.toLowerCase() !== 'content-type'),
+    };
+    routeShapes.set(routeHeaders, shape);
+  }
+  return shape;
 }
 
 /** The kinds whose body is text both adapters send as it is stored: the ones worth keeping compressed. */
@@ -98,12 +124,15 @@ export const TEXT_KINDS: ReadonlySet<CacheEntry['kind']> = new Set(['json', 'tex
 
 /** The Content-Type each adapter gives a text kind's body (`custom`: the route's own `@Header('Content-Type')`). */
 export function textType(kind: CacheEntry['kind'], adapter: AdapterKind, custom: string | undefined): string {
-  if (adapter === 'express') return withCharset(custom ?? (kind === 'json' ? 'application/json' : 'text/html'));
+  if (adapter === 'express') {
+    if (custom === undefined) return kind === 'json' ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8';
+    return withCharset(custom);
+  }
   return custom ?? (kind === 'text' ? 'text/plain; charset=utf-8' : JSON_TYPE);
 }
 
-function withBody(status: number, routeHeaders: ReadonlyArray<[string, string]>, type: string | undefined, body: Buffer, length = body.length): EarlyReply {
-  const headers = routeHeaders.filter(([name]) => name.toLowerCase() !== 'content-type');
+function withBody(status: number, route: RouteShape, type: string | undefined, body: Buffer | string, length: number): EarlyReply {
+  const headers = [...route.others];
   if (type !== undefined) headers.push(['Content-Type', type]);
   headers.push(['Content-Length', String(length)]);
   return { status, headers, body };

@@ -17,7 +17,7 @@ interface EarlyAnswer {
   readonly status: number;
   readonly headers: ReadonlyArray<[string, string]>;
   /** Undefined for a 304; sent for a HEAD too (Node drops it, and Fastify takes Content-Length from it). */
-  readonly body?: Buffer;
+  readonly body?: Buffer | string;
 }
 
 /** The part of a Fastify reply the early path uses. */
@@ -25,7 +25,7 @@ interface FastifyReplyLike {
   code(status: number): FastifyReplyLike;
   header(name: string, value: string): FastifyReplyLike;
   getHeader(name: string): unknown;
-  send(body?: Buffer): FastifyReplyLike;
+  send(body?: Buffer | string): FastifyReplyLike;
 }
 
 /**
