@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import type { PrecomputeSummary } from '../interfaces/precompute-status.interface';
 import { PrecomputeMetrics } from '../observability/precompute-metrics';
@@ -68,16 +67,15 @@ export class PrecomputeEngine {
     const progress = new ProgressReporter(this.options.progress ? this.logger : undefined, handler.name, combinations.length, this.options.progressIntervalMs);
     // What each key held when selected: one that changed meanwhile is done already
     const selected = new Map(combinations.map((combination) => [combination.key, this.store.get(combination.key)]));
-    const limit = pLimit(concurrency);
     this.metrics.runStarted(handler, combinations.length);
     let pending: Combination[];
     try {
-      pending = await this.pass(combinations, limit, selected, summary, () => progress.tick());
+      pending = await this.pass(combinations, concurrency, selected, summary, () => progress.tick());
       if (pending.length) this.logger.log(`${handler.name}: waiting for ${pending.length} combination(s) other processes are computing`);
       while (pending.length && !this.runner.isStopped) {
         // Their results arrive through the store; a claim that lapsed (a dead process) is taken here
         await new Promise((resolve) => setTimeout(resolve, DEFERRED_RETRY_MS));
-        pending = await this.pass(pending, limit, selected, summary, () => progress.tick());
+        pending = await this.pass(pending, concurrency, selected, summary, () => progress.tick());
       }
     } finally {
       this.metrics.runFinished(handler);
@@ -90,34 +88,49 @@ export class PrecomputeEngine {
     );
   }
 
-  /** One pass over the combinations; resolves with those another process holds. */
+  /**
+   * One pass over the combinations, `concurrency` at a time; resolves with
+   * those another process holds. Workers take the next combination as they
+   * finish one: no promise or closure is made ahead for each of a million.
+   */
   private async pass(
     combinations: readonly Combination[],
-    limit: LimitFunction,
+    concurrency: number,
     selected: ReadonlyMap<string, CacheEntry | undefined>,
     summary: RunSummary,
     onDone: () => void,
   ): Promise<Combination[]> {
     const deferred: Combination[] = [];
-    await Promise.all(
-      combinations.map((combination) =>
-        limit(async () => {
-          if (this.runner.isStopped) return void summary.skipped++;
-          await this.yieldToEventLoop();
-          const unchanged = () => this.store.get(combination.key) === selected.get(combination.key);
-          // Stored meanwhile by a live request or another process
-          if (!unchanged()) return void (summary.cached++, onDone());
-          const running = this.computations.current(combination.key);
-          const result = running
-            ? { state: 'computed' as const, result: await running }
-            : await underClaim(this.store, combination.key, unchanged, () => this.computations.run(combination.key, () => this.runner.compute(combination)));
-          if (result.state === 'deferred') return void deferred.push(combination);
-          if (result.state === 'done elsewhere') summary.cached++;
-          else summary.add(combination.key, result.result);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < combinations.length) {
+        const combination = combinations[next++];
+        if (this.runner.isStopped) {
+          summary.skipped++;
+          continue;
+        }
+        await this.yieldToEventLoop();
+        const unchanged = () => this.store.get(combination.key) === selected.get(combination.key);
+        // Stored meanwhile by a live request or another process
+        if (!unchanged()) {
+          summary.cached++;
           onDone();
-        }),
-      ),
-    );
+          continue;
+        }
+        const running = this.computations.current(combination.key);
+        const result = running
+          ? { state: 'computed' as const, result: await running }
+          : await underClaim(this.store, combination.key, unchanged, () => this.computations.run(combination.key, () => this.runner.compute(combination)));
+        if (result.state === 'deferred') {
+          deferred.push(combination);
+          continue;
+        }
+        if (result.state === 'done elsewhere') summary.cached++;
+        else summary.add(combination.key, result.result);
+        onDone();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
     return deferred;
   }
 

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEntry } from '../cache-entry';
+import { createEntry, entryOf } from '../cache-entry';
 import { Journal, type JournalRecord } from './journal';
 
 const dir = mkdtempSync(join(tmpdir(), 'precompute-journal-'));
@@ -17,6 +17,19 @@ describe('Journal (a descriptor kept open between appends)', () => {
     for (let i = 0; i < 50; i++) journal.append([put(`GET /a?i=${i}`, i)]);
     expect(keys(journal)).toEqual(Array.from({ length: 50 }, (_, i) => `GET /a?i=${i}`));
     expect(journal.hasUnread()).toBe(false);
+    journal.close();
+  });
+
+  it('reads back every field of a record: version, status, kind, file headers, force, and deletes', () => {
+    const journal = new Journal(join(dir, 'fields.journal'));
+    const records: JournalRecord[] = [
+      { op: 'put', entry: createEntry('GET /versioned', { n: 1 }, 'v"2', 5000), force: true },
+      { op: 'put', entry: entryOf('GET /missing', { kind: 'json', body: '{"statusCode":404}', status: 404 }, undefined, 6000) },
+      { op: 'put', entry: entryOf('GET /pdf', { kind: 'file', body: Buffer.from([0x25, 0xff]), file: { type: 'application/pdf', disposition: 'attachment', length: 2 } }, 'v1', 7000) },
+      { op: 'delete', key: 'GET /gone', at: 8000 },
+    ];
+    journal.append(records);
+    expect(new Journal(join(dir, 'fields.journal')).read().records).toEqual([{ ...records[0] }, { ...records[1], force: false }, { ...records[2], force: false }, records[3]]);
     journal.close();
   });
 
