@@ -52,6 +52,8 @@ export interface ScaleRow {
   readonly fileMb: number;
   readonly build: { listen: Stat; cpu: Stat; maxRss: Stat };
   readonly warm: { listen: Stat; cpu: Stat; rssAfterStart: Stat; maxRss: Stat };
+  /** The same app and plan started without the file (startup 'off'): Nest's boot and the plan, which the file's share excludes. */
+  readonly withoutFile: { listen: Stat; cpu: Stat; rssAfterStart: Stat };
   readonly baseline: { listen: Stat; cpu: Stat; maxRss: Stat };
   readonly reread: { full: Stat; changed: Stat; fullCpu: Stat; changedCpu: Stat };
 }
@@ -78,7 +80,7 @@ export async function scaleBenchmarks(work: string, scenarios: readonly Scenario
   for (const scenario of scenarios) {
     const file = join(work, `scale-${scenario.count}-${scenario.payloadBytes}.json`);
     const env = { COUNT: String(scenario.count), PAYLOAD_BYTES: String(scenario.payloadBytes), SHAPE: scenario.shape, CACHE_FILE: file };
-    const samples = { build: [] as AppRun[], warm: [] as AppRun[], baseline: [] as ParseRun[], reread: [] as RereadRun[] };
+    const samples = { build: [] as AppRun[], warm: [] as AppRun[], withoutFile: [] as AppRun[], baseline: [] as ParseRun[], reread: [] as RereadRun[] };
     for (let round = 0; round < rounds; round++) {
       log(`  ${scenario.label}: build (round ${round + 1}/${rounds})`);
       rmSync(file, { force: true });
@@ -88,6 +90,10 @@ export async function scaleBenchmarks(work: string, scenarios: readonly Scenario
       if (warm.computed !== 0 || warm.cached !== scenario.count) throw new Error(`${scenario.label}: the restart did not find every entry cached`);
       samples.warm.push(warm);
       samples.baseline.push(await result<ParseRun>('scale-parse.js', { MODE: scenario.baseline }, [file]));
+      log(`  ${scenario.label}: the same app without the file`);
+      const none = `${file}.none.json`;
+      samples.withoutFile.push(await result<AppRun>('scale-app.js', { ...env, CACHE_FILE: none, STARTUP: 'off' }));
+      rmSync(none, { force: true });
       log(`  ${scenario.label}: re-read after a one-entry edit`);
       samples.reread.push(await result<RereadRun>('scale-reread.js', {}, [file]));
     }
@@ -101,6 +107,11 @@ export async function scaleBenchmarks(work: string, scenarios: readonly Scenario
         cpu: column(samples.warm, (s) => s.cpuMs),
         rssAfterStart: column(samples.warm, (s) => s.rssAfterStartMb),
         maxRss: column(samples.warm, (s) => s.maxRssMb),
+      },
+      withoutFile: {
+        listen: column(samples.withoutFile, (s) => s.listenMs),
+        cpu: column(samples.withoutFile, (s) => s.cpuMs),
+        rssAfterStart: column(samples.withoutFile, (s) => s.rssAfterStartMb),
       },
       baseline: { listen: column(samples.baseline, (s) => s.listenMs), cpu: column(samples.baseline, (s) => s.cpuMs), maxRss: column(samples.baseline, (s) => s.maxRssMb) },
       reread: {
@@ -127,23 +138,33 @@ export function scaleReport(rows: readonly ScaleRow[], smoke: boolean): string {
       'the precompute run plus persisting the file), then restarted with `startup: \'off\'` and a handler that fails when called, ' +
       'and three entries are requested over HTTP (so the cache answered them). The baseline is a process that only reads the ' +
       'same file: with the store\'s streaming reader, or with `readFile` + `JSON.parse` (impossible over 512 MiB). ' +
-      'Wall time and CPU time (user + system) of each process; RSS as reported by the process.' +
+      'Wall time and CPU time (user + system) of each process; RSS as reported by the process. ' +
+      '*Without the file* is the same app and plan started with no cache file: Nest\'s own boot and the plan, ' +
+      'which a Nest app pays with any cache; *the file\'s share* is the restart minus that, held against the baseline, ' +
+      'and *RSS the file adds* is the RSS after the restart minus that app\'s.' +
       (smoke ? ' **Smoke run: tiny sizes, figures are meaningless.**' : ''),
     '',
-    '| scenario | file | build: start → listen() (CPU) | build peak RSS | restart → listen() (CPU) | baseline (CPU) | restart ÷ baseline | RSS after start ÷ file | peak RSS ÷ file |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| scenario | file | build: start → listen() (CPU) | build peak RSS | restart → listen() (CPU) | baseline (CPU) | restart ÷ baseline | without the file (CPU), RSS | the file\'s share ÷ baseline | RSS after start ÷ file | RSS the file adds ÷ file | peak RSS ÷ file |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of rows) {
     const { scenario, warm, baseline, build } = row;
     const fileMiB = row.fileMb * MB;
     const ratio = warm.listen.median / baseline.listen.median;
     const cpuRatio = warm.cpu.median / baseline.cpu.median;
+    const { withoutFile } = row;
+    const shareRatio = (warm.listen.median - withoutFile.listen.median) / baseline.listen.median;
+    const shareCpuRatio = (warm.cpu.median - withoutFile.cpu.median) / baseline.cpu.median;
+    const addedRss = (warm.rssAfterStart.median - withoutFile.rssAfterStart.median) / fileMiB;
     lines.push(
       `| ${scenario.label} | ${row.fileMb.toFixed(0)} MB | ${formatStat(build.listen, 0, ' ms')}${verdict(build.listen.median, scenario.targets.buildMs)} (${formatStat(build.cpu, 0, ' ms')}) | ` +
         `${formatStat(build.maxRss, 0, ' MB')} | ${formatStat(warm.listen, 0, ' ms')}${verdict(warm.listen.median, scenario.targets.restartMs)} (${formatStat(warm.cpu, 0, ' ms')}) | ` +
         `${formatStat(baseline.listen, 0, ' ms')} (${formatStat(baseline.cpu, 0, ' ms')}), ${scenario.baseline === 'json' ? '`JSON.parse`' : 'streaming reader'} | ` +
         `${ratio.toFixed(2)}× wall, ${cpuRatio.toFixed(2)}× CPU${verdict(Math.min(ratio, cpuRatio), scenario.targets.warmStart)} | ` +
+        `${formatStat(withoutFile.listen, 0, ' ms')} (${formatStat(withoutFile.cpu, 0, ' ms')}), ${formatStat(withoutFile.rssAfterStart, 0, ' MB')} | ` +
+        `${shareRatio.toFixed(2)}× wall, ${shareCpuRatio.toFixed(2)}× CPU${verdict(Math.min(shareRatio, shareCpuRatio), scenario.targets.warmStart)} | ` +
         `${(warm.rssAfterStart.median / fileMiB).toFixed(2)}×${verdict(warm.rssAfterStart.median / fileMiB, scenario.targets.rssAfterStart)} | ` +
+        `${addedRss.toFixed(2)}×${verdict(addedRss, scenario.targets.rssAfterStart)} | ` +
         `${(warm.maxRss.median / fileMiB).toFixed(2)}×${verdict(warm.maxRss.median / fileMiB, scenario.targets.peakRss)} |`,
     );
   }
