@@ -65,8 +65,12 @@ export class PrecomputeEngine {
     const before = summary.snapshot();
     const answeredBefore = { ...summary.answered };
     const progress = new ProgressReporter(this.options.progress ? this.logger : undefined, handler.name, combinations.length, this.options.progressIntervalMs);
-    // What each key held when selected: one that changed meanwhile is done already
-    const selected = new Map(combinations.map((combination) => [combination.key, this.store.get(combination.key)]));
+    // What each key held when selected (absent: nothing): one that changed meanwhile is done already
+    const selected = new Map<string, CacheEntry>();
+    for (const { key } of combinations) {
+      const entry = this.store.get(key);
+      if (entry) selected.set(key, entry);
+    }
     this.metrics.runStarted(handler, combinations.length);
     let pending: Combination[];
     try {
@@ -96,7 +100,7 @@ export class PrecomputeEngine {
   private async pass(
     combinations: readonly Combination[],
     concurrency: number,
-    selected: ReadonlyMap<string, CacheEntry | undefined>,
+    selected: ReadonlyMap<string, CacheEntry>,
     summary: RunSummary,
     onDone: () => void,
   ): Promise<Combination[]> {
