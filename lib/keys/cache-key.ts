@@ -13,6 +13,18 @@ export interface RouteTemplate {
 /** A request's query and route params as the HTTP adapter parsed them: strings, arrays, absent. */
 export type RawParams = Readonly<Record<string, unknown>>;
 
+const allowedSets = new WeakMap<ParameterSpec, ReadonlySet<RawValue>>();
+
+/** A parameter's values as a set, made once per parameter: every route and plan of a handler shares it (a domain may hold a million values). */
+export function allowedValues(param: ParameterSpec): ReadonlySet<RawValue> {
+  let allowed = allowedSets.get(param);
+  if (!allowed) {
+    allowed = new Set(param.values);
+    allowedSets.set(param, allowed);
+  }
+  return allowed;
+}
+
 /**
  * The one source of cache keys. A key reads like the request it answers:
  * `GET /stores/101/report?period=Q1&region=EMEA` (query keys sorted, values
@@ -34,7 +46,7 @@ export class CacheKeyBuilder {
     private readonly ignored: IgnoredQueryParam = IGNORE_NOTHING,
   ) {
     params.forEach((param, index) => param.source === 'query' && this.queryIndex.set(param.name, index));
-    this.allowed = params.map((param) => new Set(param.values));
+    this.allowed = params.map(allowedValues);
     this.queryOrder = [...this.queryIndex.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, index]) => index);

@@ -1,5 +1,5 @@
 import type { RawValue } from '../domains/domain-values';
-import { CacheKeyBuilder, type RawParams, type RouteTemplate } from '../keys/cache-key';
+import { allowedValues, CacheKeyBuilder, type RawParams, type RouteTemplate } from '../keys/cache-key';
 import { IGNORE_NOTHING, type IgnoredQueryParam } from '../keys/query-ignore';
 import type { ParameterSpec } from '../domains/domain-values';
 import { combinations, countCombinations } from './combinations';
@@ -41,7 +41,7 @@ export class PlannedKeys extends CacheKeyBuilder {
     this.unknown = new Set(shape.unknown ?? []);
     this.listed = shape.list && new Set(shape.list.map((values) => this.keyOf(values)));
     this.queryNames = new Set(params.filter((param) => param.source === 'query').map((param) => param.name));
-    this.allowedValues = params.map((param) => new Set(param.values));
+    this.allowedValues = params.map(allowedValues);
     this.total = this.unknown.size ? 0 : (shape.list?.length ?? countCombinations(params));
   }
 
