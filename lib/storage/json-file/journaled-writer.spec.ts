@@ -18,11 +18,14 @@ function fakeDisk() {
     rewriting: undefined as (() => void) | undefined,
     failures: [] as string[],
     successes: 0,
+    /** Calls of append: one per batch of records. */
+    appends: 0,
     /** Entries written to the file, summed over every rewrite. */
     fileWrites: 0,
   };
   const io: JournaledWriterIo = {
     append: async (records) => {
+      disk.appends++;
       if (disk.failAppend) throw disk.failAppend;
       disk.journal.push(...keys(records));
     },
@@ -102,14 +105,26 @@ describe('JournaledWriter', () => {
   it('records pending when the snapshot is taken are in the file; none is written twice', async () => {
     const { disk, writer, record } = fakeDisk();
     disk.failAppend = new Error('ENOSPC');
-    void record('a');
-    void record('b');
-    await writer.run(async () => undefined);
-    expect(disk.failures).toEqual(['ENOSPC', 'ENOSPC']);
+    // Both resolve once the failure to write them is reported (one append: they were recorded in the same turn)
+    await Promise.all([record('a'), record('b')]);
+    expect(disk.failures).toEqual(['ENOSPC']);
     disk.failAppend = undefined;
     await writer.compact();
     expect(disk.file).toEqual(['a', 'b']);
     expect(disk.journal).toEqual([]);
+  });
+
+  it('appends the records of one turn of the event loop together, and later ones in a later append', async () => {
+    const { disk, record } = fakeDisk();
+    await Promise.all(Array.from({ length: 100 }, (_, i) => record(`k${i}`)));
+    expect(disk.appends).toBe(1);
+    expect(disk.journal).toHaveLength(100);
+    const later = record('later');
+    // Not durable yet: its append waits for the end of this turn
+    expect(disk.journal).not.toContain('later');
+    await later;
+    expect(disk.appends).toBe(2);
+    expect(disk.journal.at(-1)).toBe('later');
   });
 
   it('never rewrites a file that does not parse: results go to the journal', async () => {
@@ -203,8 +218,10 @@ describe('JournaledWriter, what it writes and when', () => {
     const { disk, writer } = fakeDisk();
     disk.broken = true;
     disk.failAppend = new Error('ENOSPC');
-    void writer.record([put('a')]);
+    const recorded = writer.record([put('a')]);
     await writer.compact();
+    await recorded;
+    // The compaction's attempt, then the record's own: it stayed pending after the first failure
     expect(disk.failures).toEqual(['ENOSPC', 'ENOSPC']);
     disk.failAppend = undefined;
     await writer.compact();

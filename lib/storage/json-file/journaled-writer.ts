@@ -39,16 +39,27 @@ export class JournaledWriter {
   /** Set when the file lacks what memory holds although the journal may be empty (it was deleted, or a stale save). */
   private needsRewrite = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The append of the changes recorded in this turn of the event loop. */
+  private batch?: Promise<void>;
 
   constructor(
     private readonly io: JournaledWriterIo,
     private readonly outcomes: WriteOutcomes,
   ) {}
 
-  /** Records changes; resolves when they are durable (see the invariant). */
+  /**
+   * Records changes; resolves when they are durable (see the invariant).
+   * Changes recorded in the same turn of the event loop share one append: a
+   * run of instant handlers records thousands per turn, and one append each
+   * (a stat and a write) was most of what persisting cost.
+   */
   record(records: readonly JournalRecord[]): Promise<void> {
     this.pending.push(...records);
-    return this.run(() => this.writePending());
+    this.batch ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.batch = undefined;
+      return this.run(() => this.writePending());
+    });
+    return this.batch;
   }
 
   /** Folds everything into the file (and writes what is pending when the file cannot be rewritten). */
