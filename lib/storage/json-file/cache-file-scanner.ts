@@ -14,6 +14,7 @@
  * Longer than our usual 200 lines: one state machine (phase, position, line)
  * that resumes mid-file; split across files, its invariants would be too.
  */
+import { plainJsonString } from './json-string-bytes';
 
 /** Where a byte sits in the file: 1-based line and column (column in bytes from the line start). */
 export interface FilePosition {
@@ -154,7 +155,7 @@ export class CacheFileScanner {
     if (c !== QUOTE) throw this.error(c === -1 ? 'unexpected end of file' : this.mayClose ? 'property name or } expected' : 'property name expected');
     const keyStart = this.pos;
     const keyEnd = this.skipString();
-    const name = JSON.parse(this.buffer.toString('utf8', keyStart, keyEnd)) as string;
+    const name = plainJsonString(this.buffer, keyStart, keyEnd) ?? (JSON.parse(this.buffer.toString('utf8', keyStart, keyEnd)) as string);
     if (this.skipSpace() !== 0x3a) throw this.error('colon expected');
     this.pos++;
     const v = this.skipSpace();

@@ -1,4 +1,5 @@
 import { hashText } from '../cache-entry';
+import { plainJsonString } from './json-string-bytes';
 
 /**
  * The fast read of a JSON entry as this module wrote it, which nobody has
@@ -139,18 +140,13 @@ function minify(bytes: Buffer, i: number): { bytes: Buffer; end: number } | unde
 /** A string without escapes, or any scalar JSON.parse reads; undefined when it does not parse. */
 function decodeScalar(bytes: Buffer, start: number, end: number): unknown {
   // The fields this module writes (dates, hashes, versions) are strings without escapes: no parse needed
-  if (bytes[start] === QUOTE && isPlain(bytes, start + 1, end - 1)) return bytes.toString('utf8', start + 1, end - 1);
+  const plain = bytes[start] === QUOTE ? plainJsonString(bytes, start, end) : undefined;
+  if (plain !== undefined) return plain;
   try {
     return JSON.parse(bytes.toString('utf8', start, end)) as unknown;
   } catch {
     return undefined;
   }
-}
-
-/** String contents JSON.parse would return as they are: no escape, no control character. */
-function isPlain(bytes: Buffer, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (bytes[i] === BACKSLASH || bytes[i] < 0x20) return false;
-  return true;
 }
 
 /** A byte of a number, true, false or null. */
