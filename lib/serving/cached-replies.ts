@@ -17,6 +17,8 @@ export interface EarlyReply {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** Text bodies up to this many characters go to Node as strings (sent with the headers in one write), larger ones as bytes. */
+const STRING_BODY_LIMIT = 16 * 1024;
 
 /**
  * What the interceptor hands back to Nest for a hit, so that the adapter sends
@@ -68,8 +70,13 @@ export function earlyReply(
   const custom = route.contentType;
   const express = adapter === 'express';
   const status = entry.status ?? routeStatus;
-  const text = (body: string, type: string | undefined): EarlyReply =>
-    encoded ? withBody(status, route, type, encoded, encoded.length) : withBody(status, route, type, body, Buffer.byteLength(body));
+  const text = (body: string, type: string | undefined): EarlyReply => {
+    if (encoded) return withBody(status, route, type, encoded, encoded.length);
+    // Node writes a string body joined to the headers (one write, but a copy of both): worth it for small bodies only
+    if (body.length <= STRING_BODY_LIMIT) return withBody(status, route, type, body, Buffer.byteLength(body));
+    const bytes = Buffer.from(body);
+    return withBody(status, route, type, bytes, bytes.length);
+  };
   switch (entry.kind) {
     case 'json':
     case 'text':
