@@ -203,6 +203,9 @@ describe.each(CONFIGURATIONS)('serving variants (%s, earlyHits: %s)', (adapter: 
     const after = await get('/open?region=EMEA').set('If-None-Match', before.headers.etag as string).expect(200);
     expect(after.body).toEqual({ region: 'EMEA', open: 'edited by hand' });
     expect(after.headers.etag).not.toBe(before.headers.etag);
+    // The edit was not made when the entry was computed: no Last-Modified claims so
+    expect(before.headers['last-modified']).toBeDefined();
+    expect(after.headers['last-modified']).toBeUndefined();
     await get('/open?region=EMEA').set('If-None-Match', after.headers.etag as string).expect(304);
     expect(existsSync(cacheFile)).toBe(true);
   });

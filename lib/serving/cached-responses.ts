@@ -123,9 +123,12 @@ export class CachedResponses {
       // bytes), not a stored 4xx (Nest's exception layer sends it), not a Buffer or file (often compressed
       // already, and typed by the app, so compressing is the app's call: compression() still applies to them)
       const compressible = this.bodies !== undefined && handler.sendsPrebuiltBody && entry.status === undefined && TEXT_KINDS.has(entry.kind);
+      const bodyHash = hashText(entry.body);
+      // A body a person edited was not made at computedAt: no Last-Modified rather than a wrong one (its ETag tells the change)
+      const computed = entry.computedAt > 0 && bodyHash === entry.hash;
       prepared = {
-        etag: `"${hashText(entry.body).slice('sha256-'.length)}"`,
-        ...(entry.computedAt > 0 ? { lastModified: new Date(entry.computedAt).toUTCString() } : {}),
+        etag: `"${bodyHash.slice('sha256-'.length)}"`,
+        ...(computed ? { lastModified: new Date(entry.computedAt).toUTCString() } : {}),
         encodings: compressible ? (this.bodies as EncodedBodies).available(Buffer.byteLength(entry.body)) : [],
       };
       this.prepared.set(entry, prepared);
