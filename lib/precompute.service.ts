@@ -57,7 +57,8 @@ export class PrecomputeService {
       const { cached, answered } = this.plans.held(handler);
       const counts = {
         handler: handler.name,
-        route: `GET ${handler.keys.route.path}`,
+        // The version's label too (`-H 'X-API-Version: 2'`): versions of one path are different routes
+        route: `GET ${handler.keys.route.path}${handler.keys.route.label ?? ''}`,
         total: handler.total,
         cached,
         ...this.stats.of(handler),

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Param, ParseEnumPipe, Query, Version, VersioningType, type INestApplication, type VersioningOptions } from '@nestjs/common';
 import { readFileSync, writeFileSync } from 'node:fs';
 import request from 'supertest';
-import { Precomputed } from '../lib';
+import { Precomputed, PrecomputeService } from '../lib';
 import { CallLog } from './helpers/call-log';
 import { ADAPTERS, createTestApp, type AdapterName } from './helpers/test-app';
 import { tempDir } from './helpers/temp-dir';
@@ -92,6 +92,9 @@ describe.each(MATRIX)('%s, %s versioning, earlyHits: %s', (adapter: AdapterName,
       expect(calls.all()).toEqual([]);
       await request(app.getHttpServer()).get('/report?region=EU').set(versioning.headers('4')).expect(404);
       expect(calls.all()).toEqual([]);
+      // status() tells the versions of one path apart, as the keys do
+      const routes = app.get(PrecomputeService).status().map((status) => status.route);
+      expect(routes.sort()).toEqual(['1', '2', '3'].map((version) => `GET /report${versioning.label(version)}`).sort());
     } finally {
       await app.close();
     }

@@ -7,7 +7,7 @@ export interface HandlerStatus extends HandlerCounts, HandlerObservations {}
 export interface HandlerCounts {
   /** `Controller.method`. */
   handler: string;
-  /** Method and path, e.g. `GET /sales-report`. */
+  /** Method and path, e.g. `GET /sales-report`, and what tells a version apart when the path does not (`GET /sales-report -H 'X-API-Version: 2'`). */
   route: string;
   total: number;
   cached: number;
