@@ -1,4 +1,4 @@
-import { entryText, isEdited, type CacheEntry } from '../storage/cache-entry';
+import { isEdited, type CacheEntry } from '../storage/cache-entry';
 
 /** What the store holds for one handler's combinations. */
 export interface EntryFigures {
@@ -15,7 +15,7 @@ const sizes = new WeakMap<CacheEntry, number>();
 function sizeOf(entry: CacheEntry): number {
   let size = sizes.get(entry);
   if (size === undefined) {
-    size = Buffer.byteLength(entryText(entry));
+    size = Buffer.byteLength(entry.body);
     sizes.set(entry, size);
   }
   return size;

@@ -70,8 +70,10 @@ export function earlyReply(
   const custom = route.contentType;
   const express = adapter === 'express';
   const status = entry.status ?? routeStatus;
-  const text = (body: string, type: string | undefined): EarlyReply => {
+  const text = (body: string | Buffer, type: string | undefined): EarlyReply => {
     if (encoded) return withBody(status, route, type, encoded, encoded.length);
+    // A large body is held as bytes already (heldBody): sent as they are
+    if (typeof body !== 'string') return withBody(status, route, type, body, body.length);
     // Node writes a string body joined to the headers (one write, but a copy of both): worth it for small bodies only
     if (body.length <= STRING_BODY_LIMIT) return withBody(status, route, type, body, Buffer.byteLength(body));
     const bytes = Buffer.from(body);
@@ -81,7 +83,7 @@ export function earlyReply(
     case 'json':
     case 'text':
     case 'scalar':
-      return text(entryText(entry), textType(entry.kind, adapter, custom));
+      return text(entry.body, textType(entry.kind, adapter, custom));
     case 'null':
       // Express sends nothing for null; Fastify serializes it
       return express ? { status, headers: routeHeaders } : text('null', custom ?? JSON_TYPE);

@@ -23,7 +23,10 @@ export interface FileHeaders {
 /** A response as computed: everything an entry holds but its key and bookkeeping. */
 export interface EncodedResponse {
   readonly kind: BodyKind;
-  /** Text (sent as UTF-8) for `json`, `text`, `scalar`, `null`, `undefined`; bytes for `buffer` and `file`. */
+  /**
+   * Text (sent as UTF-8) for `json`, `text`, `scalar`, `null`, `undefined`; bytes for `buffer` and `file`,
+   * and for a `json` or `text` body of `TEXT_AS_BYTES` characters or more, its UTF-8 text (`heldBody`).
+   */
   readonly body: string | Buffer;
   /** The status of an answer given as an HttpException (a 4xx); undefined: the route's own status. */
   readonly status?: number;
@@ -62,14 +65,27 @@ export function isEdited(entry: CacheEntry): boolean {
   return edited;
 }
 
+/** Text bodies of at least this many characters are held as their UTF-8 bytes (see `heldBody`). */
+export const TEXT_AS_BYTES = 16 * 1024;
+
+/**
+ * The one form an entry keeps its body in: a large JSON or text body as its
+ * UTF-8 bytes, which the early path sends as they are (a string is encoded
+ * again on every request), anything smaller as it is.
+ */
+export function heldBody(kind: BodyKind, body: string | Buffer): string | Buffer {
+  return (kind === 'json' || kind === 'text') && typeof body === 'string' && body.length >= TEXT_AS_BYTES ? Buffer.from(body) : body;
+}
+
 /** A new entry for a computed response. */
 export function entryOf(key: string, response: EncodedResponse, version?: string, computedAt = Date.now()): CacheEntry {
+  const body = heldBody(response.kind, response.body);
   return {
     key,
     kind: response.kind,
-    body: response.body,
+    body,
     computedAt,
-    hash: hashText(response.body),
+    hash: hashText(body),
     ...(response.status === undefined ? {} : { status: response.status }),
     ...(response.file === undefined ? {} : { file: response.file }),
     ...(version === undefined ? {} : { version }),

@@ -1,4 +1,4 @@
-import type { BodyKind, CacheEntry, FileHeaders } from './cache-entry';
+import { entryText, heldBody, type BodyKind, type CacheEntry, type FileHeaders } from './cache-entry';
 import { indentJson } from './json-indent';
 
 /**
@@ -28,7 +28,8 @@ export function storedMeta(entry: CacheEntry): Record<string, string | number> {
   if (entry.file?.type !== undefined) meta.contentType = entry.file.type;
   if (entry.file?.disposition !== undefined) meta.contentDisposition = entry.file.disposition;
   if (entry.file?.length !== undefined) meta.contentLength = entry.file.length;
-  if (typeof entry.body !== 'string' && !isText(entry.body)) meta.encoding = 'base64';
+  // Only bytes may need base64: a JSON or text body held as bytes is UTF-8 text
+  if ((entry.kind === 'buffer' || entry.kind === 'file') && typeof entry.body !== 'string' && !isText(entry.body)) meta.encoding = 'base64';
   return meta;
 }
 
@@ -42,9 +43,9 @@ export function storedValueText(entry: CacheEntry, indent?: number, baseIndent =
     case 'json':
     case 'scalar':
       // The body is the compact JSON already: the file's indented form is made from its text, never parsed
-      return indent ? indentJson(body as string, indent, baseIndent) : (body as string);
+      return indent ? indentJson(entryText(entry), indent, baseIndent) : entryText(entry);
     case 'text':
-      return JSON.stringify(body);
+      return JSON.stringify(entryText(entry));
     case 'null':
     case 'undefined':
       return 'null';
@@ -75,7 +76,7 @@ export function storedJson(entry: CacheEntry, head: Record<string, unknown> = {}
  * Reads the response fields of a stored entry (`value` and what says how to read it), or throws a StoredEntryError.
  * `jsonBody`: the compact JSON of a JSON `value`, when the caller has it already (then `value` is not read).
  */
-export function readStoredResponse(key: string, raw: Record<string, unknown>, jsonBody?: string): Pick<CacheEntry, 'kind' | 'body' | 'status' | 'file'> {
+export function readStoredResponse(key: string, raw: Record<string, unknown>, jsonBody?: string | Buffer): Pick<CacheEntry, 'kind' | 'body' | 'status' | 'file'> {
   const kind = raw.kind === undefined ? 'json' : raw.kind;
   if (!KINDS.includes(kind as BodyKind)) {
     throw new StoredEntryError(`entry "${key}" has an unknown "kind" ${JSON.stringify(raw.kind)} (known: ${KINDS.join(', ')})`);
@@ -111,7 +112,7 @@ export function readStoredResponse(key: string, raw: Record<string, unknown>, js
   const file = kind === 'file' ? readFileHeaders(key, raw) : undefined;
   return {
     kind: kind as BodyKind,
-    body,
+    body: heldBody(kind as BodyKind, body),
     ...(raw.status === undefined ? {} : { status: raw.status as number }),
     ...(file ? { file } : {}),
   };

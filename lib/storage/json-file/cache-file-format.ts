@@ -51,7 +51,7 @@ export function parseCacheFile(text: string, file: string): Map<string, CacheEnt
  * Turns one stored entry (file or journal) into a `CacheEntry`, or throws.
  * `jsonBody`: the compact JSON of a JSON `value` already known (`readWrittenEntry`), so `raw` holds the other fields only.
  */
-export function toEntry(key: string, raw: unknown, file: string, jsonBody?: string): CacheEntry {
+export function toEntry(key: string, raw: unknown, file: string, jsonBody?: string | Buffer): CacheEntry {
   if (!isObject(raw) || (jsonBody === undefined && !Object.hasOwn(raw, 'value'))) {
     throw new CacheFileError(file, `entry "${key}" must be an object with a "value" field`);
   }

@@ -1,4 +1,4 @@
-import { hashText } from '../cache-entry';
+import { hashText, TEXT_AS_BYTES } from '../cache-entry';
 import { plainJsonString } from './json-string-bytes';
 
 /**
@@ -17,8 +17,8 @@ import { plainJsonString } from './json-string-bytes';
 export interface WrittenEntry {
   /** The entry's fields but `value`, parsed. */
   readonly fields: Record<string, unknown>;
-  /** The compact JSON of `value`, as it was computed. */
-  readonly body: string;
+  /** The compact JSON of `value`, as it was computed: text, or for a large body its bytes (`heldBody`). */
+  readonly body: string | Buffer;
 }
 
 const QUOTE = 0x22;
@@ -60,7 +60,8 @@ export function readWrittenEntry(bytes: Buffer): WrittenEntry | undefined {
   // Only a JSON body is read this way: other kinds hold a string to decode, or bytes
   if (!body || fields.kind !== undefined || fields.encoding !== undefined || typeof fields.hash !== 'string') return undefined;
   if (hashText(body) !== fields.hash) return undefined;
-  return { fields, body: body.toString('utf8') };
+  // A large body stays bytes, copied out of the larger buffer the indented value was read into
+  return { fields, body: body.length >= TEXT_AS_BYTES ? Buffer.from(body) : body.toString('utf8') };
 }
 
 function skipSpace(bytes: Buffer, i: number): number {

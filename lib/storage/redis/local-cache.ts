@@ -1,11 +1,11 @@
-import { entryText, type CacheEntry } from '../cache-entry';
+import type { CacheEntry } from '../cache-entry';
 
 /** Bookkeeping per entry beyond its body (key, map slot, object): an estimate, so tiny entries count too. */
 const OVERHEAD_BYTES = 64;
 
-/** The bytes an entry is counted for: its JSON body and its key (UTF-16 code units, close to bytes for JSON). */
+/** The bytes an entry is counted for: its body (characters of text, or bytes) and its key (UTF-16 code units, close to bytes for JSON). */
 export function entrySize(entry: CacheEntry): number {
-  return entryText(entry).length + entry.key.length + OVERHEAD_BYTES;
+  return entry.body.length + entry.key.length + OVERHEAD_BYTES;
 }
 
 /**
