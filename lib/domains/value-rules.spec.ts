@@ -11,13 +11,13 @@ const ON = "@Query('on')";
 describe('ruleFromPipes', () => {
   it('lists the values of ParseEnumPipe, and absent when the pipe is optional', () => {
     expect(ruleFromPipes([new ParseEnumPipe(Channel)], ON)).toEqual({ values: ['web', 'shop'], origin: "ParseEnumPipe on @Query('on')" });
-    expect(ruleFromPipes([new ParseEnumPipe(Channel, { optional: true })], ON).values).toEqual(['web', 'shop', undefined]);
+    expect(ruleFromPipes([new ParseEnumPipe(Channel, { optional: true })], ON).values).toStrictEqual(['web', 'shop', undefined]);
   });
 
   it('lists true and false for ParseBoolPipe, given as a class or an instance, and absent only when optional', () => {
     expect(ruleFromPipes([ParseBoolPipe], ON)).toEqual({ values: ['true', 'false'], origin: "ParseBoolPipe on @Query('on')" });
-    expect(ruleFromPipes([new ParseBoolPipe()], ON).values).toEqual(['true', 'false']);
-    expect(ruleFromPipes([new ParseBoolPipe({ optional: true })], ON).values).toEqual(['true', 'false', undefined]);
+    expect(ruleFromPipes([new ParseBoolPipe()], ON).values).toStrictEqual(['true', 'false']);
+    expect(ruleFromPipes([new ParseBoolPipe({ optional: true })], ON).values).toStrictEqual(['true', 'false', undefined]);
   });
 
   it('checks integers for ParseIntPipe (it cannot list them), absent only when optional', () => {
@@ -35,6 +35,6 @@ describe('ruleFromPipes', () => {
   it('learns nothing from other pipes, and reads the first pipe that fixes the values', () => {
     expect(ruleFromPipes([new DefaultValuePipe(1)], ON)).toEqual({ origin: ON, problem: 'has no pipe that fixes its values' });
     expect(ruleFromPipes([], ON)).toEqual({ origin: ON, problem: 'has no pipe that fixes its values' });
-    expect(ruleFromPipes([new DefaultValuePipe('web'), new ParseEnumPipe(Channel)], ON).values).toEqual(['web', 'shop']);
+    expect(ruleFromPipes([new DefaultValuePipe('web'), new ParseEnumPipe(Channel)], ON).values).toStrictEqual(['web', 'shop']);
   });
 });
