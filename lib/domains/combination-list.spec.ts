@@ -71,3 +71,54 @@ describe('resolveCombinationList', () => {
     expect(result.list).toEqual([]);
   });
 });
+
+describe('resolveCombinationList, messages', () => {
+  const country = { handler: 'C.get', routeArgs: [{ index: 0, type: PATH_PARAM_TYPE, data: 'country', pipes: [] }], paramtypes: [String] };
+  const failure = (result: { failures: readonly string[] }) => {
+    expect(result.failures).toHaveLength(1);
+    return result.failures[0];
+  };
+
+  it('joins the reasons of one combination with "; ", after the combination itself', () => {
+    const message = failure(resolveCombinationList(source, [{ country: 'de', subregion: 'EMEA', store_id: '1', page: 'two', shop: 'x' }]));
+    expect(message).toContain(
+      '  - #0 {"country":"de","subregion":"EMEA","store_id":"1","page":"two","shop":"x"}: ' +
+        'key "shop" is not a parameter of the handler (its parameters: country, subregion, store_id, page); ' +
+        'page = "two" is refused by ParseIntPipe on @Query(\'page\') (allows integers or absent)\n',
+    );
+  });
+
+  it('says "none" when the handler has no parameters', () => {
+    expect(failure(resolveCombinationList({ handler: 'C.get', routeArgs: [], paramtypes: [] }, [{ a: '1' }]))).toContain(
+      '#0 {"a":"1"}: key "a" is not a parameter of the handler (its parameters: none)',
+    );
+  });
+
+  it('shows ten invalid combinations, one per line, then how many more', () => {
+    const twelve = failure(resolveCombinationList(country, Array.from({ length: 12 }, () => ({}))));
+    expect(twelve).toContain('12 of the 12 combinations');
+    expect(twelve).toContain('\n  - #0 {}: route param "country" is missing\n  - #1 {}: route param "country" is missing\n');
+    expect(twelve).toContain('\n  - #9 {}: route param "country" is missing\n  ... and 2 more\n');
+    expect(twelve).not.toContain('#10');
+    const ten = failure(resolveCombinationList(country, Array.from({ length: 10 }, () => ({}))));
+    expect(ten).toContain('\n  - #9 {}: route param "country" is missing\nEach object');
+    expect(ten).not.toContain('more');
+  });
+
+  it('refuses a whole @Query() object without a DTO when no combination gives it a key', () => {
+    const objectOnly = { ...country, routeArgs: [...country.routeArgs, { index: 1, type: QUERY_PARAM_TYPE, data: undefined, pipes: [] }], paramtypes: [String, Object] };
+    expect(failure(resolveCombinationList(objectOnly, [{ country: 'de' }]))).toContain(
+      '\n  - C.get: parameter #1 is a whole @Query() object without a DTO class, so its keys are unknown.',
+    );
+    expect(resolveCombinationList(objectOnly, []).failures).toEqual([]);
+    const keyed = resolveCombinationList(objectOnly, [{ country: 'de', channel: 'web' }]);
+    expect(keyed.failures).toEqual([]);
+    expect(keyed.list).toEqual([['de', 'web']]);
+  });
+
+  it('names the list as the origin of the values', () => {
+    expect(resolveCombinationList(country, [{ country: 'de' }]).params).toEqual([
+      { name: 'country', source: 'path', values: ['de'], origin: '@Precomputed({ combinations })' },
+    ]);
+  });
+});

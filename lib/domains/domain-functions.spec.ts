@@ -43,12 +43,21 @@ describe('evaluateParams', () => {
     [() => 'oops', 'returned string "oops" instead of an array of values'],
     [() => new Set(['a']), 'returned an object (Set) instead of an array of values'],
     [() => [1, { id: 2 }], 'returned an object (Object) at index 1'],
+    [() => [{ id: 1 }, 'a'], 'returned an object (Object) at index 0;'],
+    [() => [Object.create(null)], 'returned an object (Object) at index 0;'],
+    [() => ['a', Number.NaN], 'returned number NaN at index 1; values must be strings, numbers, booleans or undefined'],
+    [() => [Number.POSITIVE_INFINITY], 'returned number Infinity at index 0;'],
+    [() => 5, 'returned number 5 instead of an array of values'],
+    [() => true, 'returned boolean true instead of an array of values'],
+    [() => null, 'returned null instead of an array of values'],
+    [() => undefined, 'returned undefined instead of an array of values'],
+    [() => () => ['a'], 'returned a function instead of an array of values'],
   ])('a function that fails makes its parameter unknown, with a message naming handler and parameter (%#)', async (domain, text) => {
     const { explicit, failures } = await evaluateParams('C.get', { store: domain as never, other: ['x'] }, moduleRef);
     expect(failures).toHaveLength(1);
     expect(failures[0]).toContain('C.get: the domain function of parameter "store" (@Precomputed({ params: { store } }))');
     expect(failures[0]).toContain(text);
-    expect(explicit.store).toMatchObject({ unknown: true, values: [] });
+    expect(explicit.store).toMatchObject({ unknown: true, values: [], dynamic: true });
     expect(explicit.other.values).toEqual(['x']);
   });
 });
@@ -64,6 +73,9 @@ describe('evaluateCombinations', () => {
     [() => ({ a: 1 }), 'returned an object (Object) instead of an array of objects'],
     [() => ['a'], 'returned string "a" at index 0 instead of an object'],
     [() => [{ a: [1] }], 'returned an array for "a" at index 0'],
+    [() => [{ a: 1 }, null], 'returned null at index 1 instead of an object'],
+    [() => [['a', 1]], 'returned an array at index 0 instead of an object'],
+    [() => [{ a: Number.NaN }], 'returned number NaN for "a" at index 0; values must be strings, numbers, booleans or undefined'],
   ])('fails with a message naming the handler (%#)', async (combinations, text) => {
     const result = await evaluateCombinations('C.get', combinations as never, moduleRef);
     expect(result).toEqual({ failure: expect.stringContaining('C.get: the function of @Precomputed({ combinations })') });

@@ -93,7 +93,9 @@ function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;
-  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return `${typeof value} ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
+  // Not JSON.stringify: it writes NaN and Infinity, the numbers refused, as null
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
   return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
 }
 

@@ -27,3 +27,14 @@ describe('isIntegerString', () => {
     expect(['', 'x', '1.5', '1e3', ' 1', '+1', '0x10'].some(isIntegerString)).toBe(false);
   });
 });
+
+describe('integerRange, messages', () => {
+  it('says which bounds are not finite, and how to fix a range too large', () => {
+    expect(integerRange(0, Number.POSITIVE_INFINITY, 1000)).toEqual({ problem: 'has @Min(0) and @Max(Infinity), which do not bound a finite range' });
+    expect(integerRange(1, 20, 10)).toEqual({
+      problem:
+        'has @IsInt() @Min(1) @Max(20): 20 values, more than maxIntegerRange (10); list the values with @Precomputed({ params }), ' +
+        'or raise @Precomputed({ maxIntegerRange }) if every one of them is wanted',
+    });
+  });
+});

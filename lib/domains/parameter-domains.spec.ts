@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ParseEnumPipe, ParseIntPipe } from '@nestjs/common';
-import { QUERY_PARAM_TYPE } from '../discovery/nest-internals';
+import { PATH_PARAM_TYPE, QUERY_PARAM_TYPE } from '../discovery/nest-internals';
 import { resolveDomains, type ExplicitDomain } from './parameter-domains';
 
 enum Channel {
@@ -50,5 +50,33 @@ describe('resolveDomains', () => {
     const result = resolveDomains({ ...base, explicit: { year: { ...given([], true), unknown: true } } });
     expect(result.problems).toEqual([]);
     expect(result.unknown).toEqual([0]);
+  });
+});
+
+describe('resolveDomains, more variants', () => {
+  it('reports a name in params that is no parameter, and a parameter that can never be precomputed', () => {
+    const misnamed = resolveDomains({ ...base, explicit: { year: given(['1']), channel: given(['web']), yaer: given(['1']) } });
+    expect(misnamed.problems).toEqual([
+      'C.get: @Precomputed({ params }) names "yaer", which is not a parameter of this handler (its parameters: year, channel). Fix the name, or remove it.',
+    ]);
+    const withBody = resolveDomains({
+      ...base,
+      routeArgs: [...base.routeArgs, { index: 2, type: 3, data: undefined, pipes: [] }],
+      paramtypes: [...base.paramtypes, Object],
+      explicit: { year: given(['1']) },
+    });
+    expect(withBody.problems).toEqual([expect.stringContaining('C.get: parameter #2 uses @Body()')]);
+  });
+
+  it('an unknown domain has no values and keeps the origin of its function', () => {
+    const result = resolveDomains({ ...base, explicit: { year: { ...given([], true), unknown: true } } });
+    expect(result.params[0]).toEqual({ name: 'year', source: 'query', values: [], origin: 'the domain function of "x"' });
+  });
+
+  it('a route param is never absent: an absent value given for it is dropped', () => {
+    const route = { handler: 'C.get', routeArgs: [{ index: 0, type: PATH_PARAM_TYPE, data: 'id', pipes: [ParseIntPipe] }], paramtypes: [Number] };
+    const result = resolveDomains({ ...route, explicit: { id: given(['1', undefined, '2']) } });
+    expect(result.problems).toEqual([]);
+    expect(result.params).toEqual([{ name: 'id', source: 'path', values: ['1', '2'], origin: '@Precomputed({ params: { x } })' }]);
   });
 });

@@ -89,3 +89,28 @@ describe('EarlyRouteMatcher, more variants', () => {
     expect(matcher.match('/other/1', {})).toBeUndefined();
   });
 });
+
+describe('EarlyRouteMatcher, routes elsewhere in the app', () => {
+  it('a wildcard route on another path does not stop the early answers', () => {
+    const matcher = new EarlyRouteMatcher([route('/items/:id', 'item'), route('/files/*path')], PATH);
+    expect(matcher.match('/items/42', {})).toEqual({ target: 'item', params: { id: '42' } });
+  });
+
+  it('answers each of two precomputed param routes on different paths with its own params', () => {
+    const matcher = new EarlyRouteMatcher([route('/items/:id', 'item'), route('/stores/:store', 'store')], PATH);
+    expect(matcher.match('/items/1', {})).toEqual({ target: 'item', params: { id: '1' } });
+    expect(matcher.match('/stores/7', {})).toEqual({ target: 'store', params: { store: '7' } });
+  });
+
+  it('answers URI-versioned routes (each version is its own path, none unconstrained)', () => {
+    const matcher = new EarlyRouteMatcher([route('/v1/report', 'v1', '1', false), route('/v2/report', 'v2', '2', false)], PATH);
+    expect(matcher.match('/v1/report', {})).toEqual({ target: 'v1', params: {} });
+    expect(matcher.match('/v2/report', {})).toEqual({ target: 'v2', params: {} });
+  });
+
+  it('leaves a URL to Nest when two routes of the requested version can take it (the first registered wins there)', () => {
+    const matcher = new EarlyRouteMatcher([route('/report', 'static', '1'), route('/:name', 'named', '1')], HEADER);
+    expect(matcher.match('/report', { 'x-api-version': '1' })).toBeUndefined();
+    expect(matcher.match('/other', { 'x-api-version': '1' })).toEqual({ target: 'named', params: { name: 'other' } });
+  });
+});

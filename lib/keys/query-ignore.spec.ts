@@ -35,3 +35,11 @@ describe('ignoreQueryParams patterns, details', () => {
     expect(ignorePatternProblem('*a')).toBeUndefined();
   });
 });
+
+describe('ignoreQueryParams patterns, special characters next to a wildcard', () => {
+  it('match a dot, brackets and plus literally in a pattern with *', () => {
+    const ignored = compileIgnoredQueryParams(['utm.*', '(ref)+*']);
+    expect(['utm.source', 'utm.', '(ref)+x'].map(ignored)).toEqual([true, true, true]);
+    expect(['utmXsource', 'utm', 'ref', 'refref', '(ref)x'].map(ignored)).toEqual([false, false, false, false, false]);
+  });
+});

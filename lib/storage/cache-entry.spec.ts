@@ -62,6 +62,7 @@ describe('sameAnswer', () => {
   it('compares bytes by content, text with bytes included', () => {
     expect(sameAnswer(base, { ...base, body: Buffer.from('ab') })).toBe(true);
     expect(sameAnswer(base, { ...base, body: 'ab' })).toBe(true);
+    expect(sameAnswer({ ...base, body: 'ab' }, base)).toBe(true);
     expect(sameAnswer(base, { ...base, body: Buffer.from('ac') })).toBe(false);
     expect(sameAnswer({ kind: 'text', body: 'a' }, { kind: 'text', body: 'a' })).toBe(true);
     expect(sameAnswer({ kind: 'text', body: 'a' }, { kind: 'text', body: 'b' })).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createEntry, entryValue, isEdited } from '../cache-entry';
+import { createEntry, entryOf, entryValue, isEdited } from '../cache-entry';
 import { CacheFileError, formatCacheFile, parseCacheFile, position } from './cache-file-format';
 
 describe('the cache file format', () => {
@@ -98,5 +98,34 @@ describe('the cache file format, what it refuses', () => {
   it('counts lines and columns up to the end of the text', () => {
     expect(position('ab', 10)).toEqual({ line: 1, column: 11 });
     expect(position('a\n\nb', 3)).toEqual({ line: 3, column: 1 });
+  });
+});
+
+describe('the cache file format, every kind of entry and every shape it refuses', () => {
+  it('round-trips what says how to read a body (kind, status, file headers, encoding) through the file', () => {
+    const entries = [
+      entryOf('GET /csv', { kind: 'text', body: 'a,b\n1,2\n' }, undefined, 0),
+      entryOf('GET /missing', { kind: 'json', body: '{"statusCode":404}', status: 404 }, undefined, 0),
+      entryOf('GET /pdf', { kind: 'file', body: Buffer.from([0x25, 0x50, 0x00, 0xff]), file: { type: 'application/pdf', disposition: 'attachment', length: 4 } }, 'v1', 0),
+    ];
+    const text = [...formatCacheFile(entries)].join('');
+    expect(text).toContain('      "kind": "file",\n      "contentType": "application/pdf",\n');
+    const parsed = parseCacheFile(text, 'f.json');
+    for (const entry of entries) expect(parsed.get(entry.key)).toEqual(entry);
+  });
+
+  it('refuses a document or an entries field that is not an object, naming the file', () => {
+    for (const text of ['"text"', '1', '{"entries": 1}', '{"entries": "x"}']) {
+      expect(() => parseCacheFile(text, 'f.json')).toThrow('Cache file f.json is not valid: expected an object with "format"');
+    }
+  });
+
+  it('refuses comments (the file is JSON, not JSONC), saying where', () => {
+    expect(() => parseCacheFile('{\n  // my note\n  "entries": {}\n}', 'f.json')).toThrow(/^Cache file f\.json \(line 2, column 3\) is not valid: invalid comment token \(/);
+  });
+
+  it('gives the line of an offset that is a newline as the line the newline ends', () => {
+    expect(position('a\nb', 1)).toEqual({ line: 1, column: 2 });
+    expect(position('a\nb', 2)).toEqual({ line: 2, column: 1 });
   });
 });

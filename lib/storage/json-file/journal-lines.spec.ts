@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readJournalLines } from './journal-lines';
@@ -30,5 +30,14 @@ describe('readJournalLines', () => {
   it('reads an empty file and a complete one with no tail', () => {
     expect(linesOf('')).toEqual({ lines: [], bytes: 0, tail: '' });
     expect(linesOf('a\n\nb\n')).toEqual({ lines: ['a', '', 'b'], bytes: 5, tail: '' });
+  });
+});
+
+describe('readJournalLines, file descriptors', () => {
+  it('closes the file after reading it (a replay at every reload must not leak a descriptor)', () => {
+    linesOf('a\n');
+    const open = readdirSync('/proc/self/fd').length;
+    for (let i = 0; i < 20; i++) linesOf('a\nb');
+    expect(readdirSync('/proc/self/fd').length).toBe(open);
   });
 });
