@@ -80,6 +80,8 @@ describe('reading an entry as this module wrote it', () => {
     ['a field twice', `{ "hash": "${createEntry('k', 1).hash}", "hash": "${createEntry('k', 1).hash}", "value": 1 }`],
     ['a field holding an object', `{ "meta": {}, "hash": "${createEntry('k', 1).hash}", "value": 1 }`],
     ['a missing colon', `{ "hash" "${createEntry('k', 1).hash}", "value": 1 }`],
+    ['a comma before the closing brace', `{ "hash": "${createEntry('k', 1).hash}", "value": 1, }`],
+    ['a comma and nothing after it', `{ "hash": "${createEntry('k', 1).hash}",`],
     ['bytes after the entry', `{ "hash": "${createEntry('k', 1).hash}", "value": 1 } x`],
     ['an unclosed value', `{ "hash": "${createEntry('k', [1]).hash}", "value": [1 }`],
     ['a field that does not parse', `{ "status": 4x4, "hash": "${createEntry('k', 1).hash}", "value": 1 }`],

@@ -53,8 +53,10 @@ export function readWrittenEntry(bytes: Buffer): WrittenEntry | undefined {
       i = end;
     }
     i = skipSpace(bytes, i);
-    if (bytes[i] === 0x2c) i = skipSpace(bytes, i + 1);
-    else break;
+    if (bytes[i] !== 0x2c) break;
+    i = skipSpace(bytes, i + 1);
+    // A comma before the closing brace is a syntax error: the full parse reports it with its place
+    if (bytes[i] !== QUOTE) return undefined;
   }
   if (bytes[i] !== 0x7d || skipSpace(bytes, i + 1) !== bytes.length) return undefined;
   // Only a JSON body is read this way: other kinds hold a string to decode, or bytes
