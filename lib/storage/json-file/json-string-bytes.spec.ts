@@ -16,6 +16,11 @@ describe('plainJsonString', () => {
     expect(read(json)).toBe(JSON.parse(json));
   });
 
+  it('looks only between the quotes: a control character or backslash right outside them changes nothing', () => {
+    const bytes = Buffer.from('\n"key"\\');
+    expect(plainJsonString(bytes, 1, bytes.length - 1)).toBe('key');
+  });
+
   it.each([
     ['an escaped quote', '"a \\" b"'],
     ['an escaped backslash', '"a \\\\ b"'],
