@@ -13,7 +13,7 @@ import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import type { LiveResult } from '../engine/live-results';
 import { messages } from '../precompute.messages';
 import type { CacheEntry } from '../storage/cache-entry';
-import { nestReplyValue, textType } from './cached-replies';
+import { nestReplyValue, TEXT_KINDS, textType } from './cached-replies';
 import type { Encoding } from './content-encoding';
 import { isPromise } from './encoded-bodies';
 import { PrecomputeServing } from './precompute-serving';
@@ -103,7 +103,11 @@ export class PrecomputeInterceptor implements NestInterceptor, OnModuleInit {
       adapter.status(response, 304);
       return of(undefined);
     }
-    if (coding !== 'identity') return this.serveEncoded(entry, coding, response);
+    if (coding !== 'identity') return this.serveBytes(entry, this.serving.responses.encoded(entry, coding), response, coding);
+    // A large text body is held as its bytes (heldBody): sent as they are, never decoded to be encoded again
+    if (handler.sendsPrebuiltBody && entry.status === undefined && typeof entry.body !== 'string' && TEXT_KINDS.has(entry.kind)) {
+      return this.serveBytes(entry, entry.body, response);
+    }
     try {
       return of(
         nestReplyValue(entry, handler.sendsPrebuiltBody, () => {
@@ -117,20 +121,20 @@ export class PrecomputeInterceptor implements NestInterceptor, OnModuleInit {
   }
 
   /**
-   * A text body in a compressed representation, with the Content-Type the
-   * adapter gives the live value. Express's adapter would send a Buffer as
-   * JSON, so it gets a StreamableFile of the bytes; Fastify sends a Buffer as it is.
+   * A text body as bytes (in a compressed representation `coding`, or its own
+   * UTF-8 bytes), with the Content-Type the adapter gives the live value.
+   * Express's adapter would send a Buffer as JSON, so it gets a StreamableFile
+   * of the bytes; Fastify sends a Buffer as it is.
    */
-  private serveEncoded(entry: CacheEntry, coding: Encoding, response: HttpResponseLike): Observable<unknown> {
+  private serveBytes(entry: CacheEntry, bytes: Buffer | Promise<Buffer>, response: HttpResponseLike, coding?: Encoding): Observable<unknown> {
     const adapter = this.adapterHost.httpAdapter;
     const kind = adapter.getType() === 'fastify' ? 'fastify' : 'express';
     const custom = response.getHeader('content-type');
     const type = textType(entry.kind, kind, typeof custom === 'string' ? custom : undefined);
     adapter.setHeader(response, 'Content-Type', type);
-    adapter.setHeader(response, 'Content-Encoding', coding);
-    const value = (bytes: Buffer) => (kind === 'express' ? new StreamableFile(bytes, { type, length: bytes.length }) : bytes);
-    const encoded = this.serving.responses.encoded(entry, coding);
-    return isPromise(encoded) ? from(encoded).pipe(map(value)) : of(value(encoded));
+    if (coding) adapter.setHeader(response, 'Content-Encoding', coding);
+    const value = (body: Buffer) => (kind === 'express' ? new StreamableFile(body, { type, length: body.length }) : body);
+    return isPromise(bytes) ? from(bytes).pipe(map(value)) : of(value(bytes));
   }
 
   /** A request in the domain that the store does not hold: run it live, and keep the result. */
