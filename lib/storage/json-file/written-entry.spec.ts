@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createEntry, entryOf, type CacheEntry } from '../cache-entry';
+import { createEntry, entryOf, TEXT_AS_BYTES, type CacheEntry } from '../cache-entry';
 import { formatEntry, toEntry } from './cache-file-format';
 import { readWrittenEntry } from './written-entry';
 
@@ -65,6 +65,38 @@ describe('reading an entry as this module wrote it', () => {
   });
 
   it.each([
+    ['[10]', '[1 0]'],
+    ['[99]', '[9 9]'],
+    ['[false]', '[f alse]'],
+    ['[1e+21]', '[1e +21]'],
+    ['[1.5]', '[1 .5]'],
+  ])('refuses %s written as %s (a space inside a token)', (compact, spaced) => {
+    const entry = createEntry('k', JSON.parse(compact));
+    expect(entry.body).toBe(compact);
+    const bytes = Buffer.from(`{ "hash": "${entry.hash}", "value": ${spaced} }`);
+    expect(readWrittenEntry(bytes)).toBeUndefined();
+    expect(readWrittenEntry(Buffer.from(`{ "hash": "${entry.hash}", "value": ${compact} }`))?.body).toBe(compact);
+  });
+
+  it('reads compact entries (a journal line) with fields in any order, a number last, and tabs or CRs between tokens', () => {
+    const entry = entryOf('k', { kind: 'json', body: '{"a":[1,{}],"b":"x"}', status: 404 }, 'v1', 5000);
+    const iso = new Date(5000).toISOString();
+    const compact = `{"computedAt":"${iso}","version":"v1","hash":"${entry.hash}","value":{"a":[1,{}],"b":"x"},"status":404}`;
+    const written = readWrittenEntry(Buffer.from(compact));
+    expect(written && toEntry('k', written.fields, 'f', written.body)).toEqual(entry);
+    const spaced = `{\t"status"\t:\t404\r\n,\t"computedAt":"${iso}","version":"v1","hash":"${entry.hash}",\r\n"value":\t{ "a" :\r\n[ 1 ,\t{ } ] , "b":"x" }\t}`;
+    const again = readWrittenEntry(Buffer.from(spaced));
+    expect(again && toEntry('k', again.fields, 'f', again.body)).toEqual(entry);
+  });
+
+  it('keeps a body of TEXT_AS_BYTES bytes or more as bytes, a shorter one as text', () => {
+    const at = createEntry('k', 'x'.repeat(TEXT_AS_BYTES - 2));
+    const below = createEntry('k', 'x'.repeat(TEXT_AS_BYTES - 3));
+    expect(Buffer.isBuffer(readWrittenEntry(fileBytes(at))?.body)).toBe(true);
+    expect(readWrittenEntry(fileBytes(below))?.body).toBe(JSON.stringify('x'.repeat(TEXT_AS_BYTES - 3)));
+  });
+
+  it.each([
     ['text', entryOf('k', { kind: 'text', body: 'region,total\n' })],
     ['a scalar', entryOf('k', { kind: 'scalar', body: '42' })],
     ['bytes', entryOf('k', { kind: 'buffer', body: Buffer.from([0, 1, 2]) })],
@@ -78,6 +110,14 @@ describe('reading an entry as this module wrote it', () => {
     ['no value', '{ "computedAt": "2026-01-01T00:00:00.000Z", "hash": "sha256-x" }'],
     ['two values', `{ "hash": "${createEntry('k', 1).hash}", "value": 1, "value": 1 }`],
     ['a field twice', `{ "hash": "${createEntry('k', 1).hash}", "hash": "${createEntry('k', 1).hash}", "value": 1 }`],
+    ['a field holding an array', `{ "tags": [1], "hash": "${createEntry('k', 1).hash}", "value": 1 }`],
+    ['an unterminated field name', '{ "hash'],
+    ['an unterminated field value', '{ "hash": "sha'],
+    ['an unterminated string in the value', `{ "hash": "${createEntry('k', 'a').hash}", "value": "a`],
+    ['a value cut short', `{ "hash": "${createEntry('k', [1]).hash}", "value": [1`],
+    ['more closing brackets than opening', `{ "hash": "${createEntry('k', [1]).hash}", "value": [1]] }`],
+    ['an encoding field', `{ "encoding": "base64", "hash": "${createEntry('k', 1).hash}", "value": 1 }`],
+    ['a hash that is not a string', `{ "hash": 1, "value": 1 }`],
     ['a field holding an object', `{ "meta": {}, "hash": "${createEntry('k', 1).hash}", "value": 1 }`],
     ['a missing colon', `{ "hash" "${createEntry('k', 1).hash}", "value": 1 }`],
     ['a comma before the closing brace', `{ "hash": "${createEntry('k', 1).hash}", "value": 1, }`],
