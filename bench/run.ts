@@ -326,23 +326,34 @@ function metricsOverhead(rows: readonly ServingResult[]): string {
     .join(', ');
 }
 
-/** `BENCH_ONLY=serving`: the serving sections alone, printed and written to bench/results/serving.md. */
-async function servingOnly(): Promise<void> {
-  const adapters = ['express', 'fastify'];
-  console.log('Serving, small body...');
+type ServingRows = ServingResult[];
+
+/** The three serving measurements, in the order the report shows them. */
+async function servingRuns(adapters: string[]): Promise<{ small: ServingRows; large: ServingRows; compressed: ServingRows }> {
+  console.log(`Serving, small body (${ROUNDS} rounds × ${SECONDS}s per configuration)...`);
   const small = await serving('small', adapters, false);
   console.log('Serving, large body...');
   const large = await serving('large', adapters, true);
   console.log('Serving, large body, app compression, Accept-Encoding: gzip, br...');
   const compressed = await compressedServing(adapters);
-  const report = [
-    servingTable('Small body (~250 B)', small),
+  return { small, large, compressed };
+}
+
+/** The three serving tables, each followed by a blank line. */
+function servingTables(runs: { small: ServingRows; large: ServingRows; compressed: ServingRows }): string[] {
+  return [
+    servingTable('Small body (~250 B)', runs.small),
     '',
-    servingTable('Large body (~160 KB JSON report)', large),
+    servingTable('Large body (~160 KB JSON report)', runs.large),
     '',
-    servingTable('Large body, app compression (`compression()` / `@fastify/compress`), client sends `Accept-Encoding: gzip, br` (20 connections)', compressed),
+    servingTable('Large body, app compression (`compression()` / `@fastify/compress`), client sends `Accept-Encoding: gzip, br` (20 connections)', runs.compressed),
     '',
-  ].join('\n');
+  ];
+}
+
+/** `BENCH_ONLY=serving`: the serving sections alone, printed and written to bench/results/serving.md. */
+async function servingOnly(): Promise<void> {
+  const report = servingTables(await servingRuns(['express', 'fastify'])).join('\n');
   mkdirSync(join(OUT, 'bench', 'results'), { recursive: true });
   writeFileSync(join(OUT, 'bench', 'results', 'serving.md'), report);
   console.log(report);
@@ -351,13 +362,8 @@ async function servingOnly(): Promise<void> {
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'serving') return servingOnly();
   const started = Date.now();
-  const adapters = ['express', 'fastify'];
-  console.log(`Serving, small body (${ROUNDS} rounds × ${SECONDS}s per configuration)...`);
-  const small = await serving('small', adapters, false);
-  console.log('Serving, large body...');
-  const large = await serving('large', adapters, true);
-  console.log('Serving, large body, app compression, Accept-Encoding: gzip, br...');
-  const compressed = await compressedServing(adapters);
+  const runs = await servingRuns(['express', 'fastify']);
+  const { small, large } = runs;
   console.log('Precompute: the sample (15 combinations × 2 s)...');
   const sample = await precomputeSample();
   console.log('Precompute: instant combinations of ~1 KB...');
@@ -404,12 +410,7 @@ async function main(): Promise<void> {
       '(c) `@nestjs/cache-manager`\'s `CacheInterceptor` ' +
       '(in-memory), (d) the uncached handler behind a global `ValidationPipe` with a DTO, (e) raw `node:http` writing a prebuilt buffer.',
     '',
-    servingTable('Small body (~250 B)', small),
-    '',
-    servingTable('Large body (~160 KB JSON report)', large),
-    '',
-    servingTable('Large body, app compression (`compression()` / `@fastify/compress`), client sends `Accept-Encoding: gzip, br` (20 connections)', compressed),
-    '',
+    ...servingTables(runs),
     `Throughput the metrics hooks cost with no OpenTelemetry SDK registered (early hits; negative: within noise): ` +
       `small body ${metricsOverhead(small)}; large body ${metricsOverhead(large)}. The "OTel SDK registered" rows show what an app exporting metrics pays.`,
     '',

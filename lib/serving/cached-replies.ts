@@ -100,7 +100,7 @@ export function earlyReply(
       if (length === undefined) return undefined;
       const fileRoute =
         disposition !== undefined && !routeHeaders.some(([name]) => name.toLowerCase() === 'content-disposition')
-          ? routeShape([...routeHeaders, ['Content-Disposition', disposition]])
+          ? shapeOf([...routeHeaders, ['Content-Disposition', disposition]])
           : route;
       return withBody(status, fileRoute, custom ?? type ?? 'application/octet-stream', entry.body as Buffer, length);
     }
@@ -119,13 +119,17 @@ const routeShapes = new WeakMap<ReadonlyArray<[string, string]>, RouteShape>();
 function routeShape(routeHeaders: ReadonlyArray<[string, string]>): RouteShape {
   let shape = routeShapes.get(routeHeaders);
   if (!shape) {
-    shape = {
-      contentType: routeHeaders.find(([name]) => name.toLowerCase() === 'content-type')?.[1],
-      others: routeHeaders.filter(([name]) => name.toLowerCase() !== 'content-type'),
-    };
+    shape = shapeOf(routeHeaders);
     routeShapes.set(routeHeaders, shape);
   }
   return shape;
+}
+
+function shapeOf(headers: ReadonlyArray<[string, string]>): RouteShape {
+  return {
+    contentType: headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1],
+    others: headers.filter(([name]) => name.toLowerCase() !== 'content-type'),
+  };
 }
 
 /** The kinds whose body is text both adapters send as it is stored: the ones worth keeping compressed. */
