@@ -23,6 +23,7 @@ import { PrecomputeOrchestrator } from './precompute.orchestrator';
 import { PrecomputeService } from './precompute.service';
 import { CachedResponses } from './serving/cached-responses';
 import { EarlyHitMiddleware } from './serving/early-hit.middleware';
+import { mountEarly } from './serving/express-early-mount';
 import { MiddlewareRecorder } from './serving/middleware-recorder';
 import { PrecomputeServing } from './serving/precompute-serving';
 import { JsonFileStore } from './storage/json-file/json-file.store';
@@ -105,9 +106,12 @@ export class PrecomputeModule extends ConfigurableModuleClass implements NestMod
       const fastify = adapter.getInstance<{ addHook(name: 'onRequest', hook: EarlyHitMiddleware['onRequest']): void }>();
       fastify.addHook('onRequest', (request, reply, done) => this.early.onRequest(request, reply, done));
     } else if (adapter?.getType() === 'express') {
-      // Routes are registered after module middleware: a plain app.use() here still runs before them
-      const express = adapter.getInstance<{ use(handler: EarlyHitMiddleware['use']): void }>();
-      express.use((request, response, next) => this.early.use(request, response, next));
+      // Routes are registered after module middleware: a plain app.use() here still runs before them, and before Nest's body parsers
+      const early = this.early;
+      // Named: the layer is found by this name in Express's stack (and in a debugger)
+      mountEarly(adapter.getInstance(), function precomputeEarlyHits(...args: Parameters<EarlyHitMiddleware['use']>) {
+        early.use(...args);
+      });
     } else {
       consumer.apply(EarlyHitMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
     }

@@ -203,3 +203,38 @@ describe.each(ADAPTERS)('serving paths on %s (earlyHits default)', (adapter) => 
     expect(off.logger.precompute().join('\n')).toContain('because earlyHits is off');
   });
 });
+
+describe('the early path on Express sits before the body parsers Nest adds', () => {
+  const stackNames = (target: INestApplication) =>
+    (target.getHttpAdapter().getInstance() as { router: { stack: { handle: { name: string } }[] } }).router.stack.map((layer) => layer.handle.name);
+
+  it('after app.use() middleware and before jsonParser and urlencodedParser, in the app Nest built', async () => {
+    const { server } = await start('express', 'layers', {
+      controllers: [OpenController],
+      configure: (target) => target.use(function mainTsAuth(_req: IncomingMessage, _res: ServerResponse, next: () => void) {
+        next();
+      }),
+    });
+    const names = stackNames(app as INestApplication);
+    const early = names.indexOf('precomputeEarlyHits');
+    expect(early).toBeGreaterThan(names.indexOf('mainTsAuth'));
+    expect(names.indexOf('mainTsAuth')).toBeGreaterThanOrEqual(0);
+    expect(early).toBeLessThan(names.indexOf('jsonParser'));
+    expect(early).toBeLessThan(names.indexOf('urlencodedParser'));
+    await request(server).get('/open?kind=a').expect(200, { open: 'a' });
+  });
+
+  it('a GET that carries a body goes through the parsers and Nest, as it would without the early path, on the first and second request', async () => {
+    const { server, probe } = await start('express', 'body', { controllers: [OpenController] });
+    for (let round = 0; round < 2; round++) {
+      // A malformed JSON body: the parser refuses it, as it refuses it on any route
+      await request(server).get('/open?kind=a').set('Content-Type', 'application/json').send('{"broken').expect(400);
+      const parsed = await request(server).get('/open?kind=a').set('Content-Type', 'application/json').send('{"fine":true}').expect(200, { open: 'a' });
+      expect(parsed.headers['x-app-use']).toBe('ran');
+      const early = await request(server).get('/open?kind=a').expect(200, { open: 'a' });
+      expect(early.headers['x-app-use']).toBe('ran');
+    }
+    // The parsed one reached the router (the interceptor served it); the one without a body did not; the refused ones never got there
+    expect(probe.routed).toEqual([false, true, false, false, true, false]);
+  });
+});

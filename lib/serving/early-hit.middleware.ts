@@ -11,6 +11,7 @@ import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-st
 import type { AdapterKind, EarlyReply } from './cached-replies';
 import { CachedResponses } from './cached-responses';
 import { isPromise } from './encoded-bodies';
+import { carriesBody } from './express-early-mount';
 
 /** A complete answer to a request, decided before Nest's router. */
 interface EarlyAnswer {
@@ -50,6 +51,8 @@ export class EarlyHitMiddleware implements NestMiddleware {
 
   /** Express (and any adapter with Node's request and response). */
   use(request: IncomingMessage & { originalUrl?: string }, response: ServerResponse, next: () => void): void {
+    // Mounted before the body parsers: a request with a body goes through them and Nest, as without this path
+    if (carriesBody(request.headers)) return next();
     const answer = this.answer('express', request.method, request.originalUrl ?? request.url, request.headers);
     if (!answer) return next();
     const send = (ready: EarlyAnswer) => {
