@@ -60,9 +60,11 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
       this.registry.register(handlers);
       await this.store.open({ logger: this.logger });
       this.opened = true;
-      this.reportOrphans(handlers);
+      // How many combinations of each handler the store holds: one lookup per combination, shared by both reports
+      const held = handlers.map((handler) => this.plans.held(handler).cached);
+      this.reportOrphans(handlers, held);
       if (this.options.startup === 'off') {
-        this.resolveReady(this.summaryWithoutRun(handlers));
+        this.resolveReady(this.summaryWithoutRun(handlers, held));
         return;
       }
       const run = this.engine
@@ -109,19 +111,19 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
     return summary;
   }
 
-  private summaryWithoutRun(handlers: readonly PrecomputedHandler[]): PrecomputeSummary {
-    const missing = handlers.reduce((sum, handler) => sum + this.plans.missing(handler).length, 0);
+  private summaryWithoutRun(handlers: readonly PrecomputedHandler[], held: readonly number[]): PrecomputeSummary {
+    const missing = handlers.reduce((sum, handler, index) => sum + this.plans.of(handler).length - held[index], 0);
     const total = handlers.reduce((sum, handler) => sum + handler.total, 0);
     if (missing > 0) this.logger.warn(`startup is 'off': ${missing} of ${total} combinations are not in ${this.store.describe()} and are answered live`);
     return { cached: total - missing, computed: 0, failed: 0, skipped: missing, durationMs: 0, failures: [] };
   }
 
   /** Entries that match no combination any more are kept (they may hold hand edits) and counted here. */
-  private reportOrphans(handlers: readonly PrecomputedHandler[]): void {
-    // The usual case, every entry a current combination, costs one lookup per combination and no set of keys
+  private reportOrphans(handlers: readonly PrecomputedHandler[], held: readonly number[]): void {
+    // The usual case, every entry a current combination, costs no set of keys
     let stored = 0;
     for (const _ of this.store.entries()) stored++;
-    if (handlers.reduce((sum, handler) => sum + this.plans.held(handler).cached, 0) === stored) return;
+    if (held.reduce((sum, cached) => sum + cached, 0) === stored) return;
     const current = new Set<string>();
     for (const handler of handlers) {
       for (const combination of this.plans.of(handler)) current.add(combination.key);

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import request from 'supertest';
 import { Precomputed, PrecomputeService, type StartupMode } from '../lib';
 import { CallLog } from './helpers/call-log';
-import { ADAPTERS, createTestApp, type AdapterName } from './helpers/test-app';
+import { ADAPTERS, createTestApp, MemoryLogger, type AdapterName } from './helpers/test-app';
 import { tempDir } from './helpers/temp-dir';
 
 const calls = new CallLog();
@@ -24,8 +24,8 @@ class LiveController {
 describe.each(ADAPTERS)('live results of missing combinations (%s)', (adapter: AdapterName) => {
   let dir: ReturnType<typeof tempDir>;
   let app: INestApplication | undefined;
-  const start = async (startup: StartupMode, persistLiveResults = true) => {
-    app = await createTestApp({ adapter, precompute: { cacheFile: dir.file('cache.json'), startup, persistLiveResults }, controllers: [LiveController] });
+  const start = async (startup: StartupMode, persistLiveResults = true, logger?: MemoryLogger) => {
+    app = await createTestApp({ adapter, logger, precompute: { cacheFile: dir.file('cache.json'), startup, persistLiveResults }, controllers: [LiveController] });
     return app.get(PrecomputeService);
   };
   const entriesInFile = (): string[] => {
@@ -50,6 +50,17 @@ describe.each(ADAPTERS)('live results of missing combinations (%s)', (adapter: A
     await app?.close();
     app = undefined;
     expect(entriesInFile()).toEqual([]);
+  });
+
+  it("startup: 'off' counts what the file holds and says how many combinations it lacks", async () => {
+    const first = await start('background');
+    await first.whenReady();
+    await first.invalidate({ params: { n: '2' } });
+    await app?.close();
+    const logger = new MemoryLogger();
+    const service = await start('off', true, logger);
+    expect(await service.whenReady()).toMatchObject({ cached: 1, computed: 0, skipped: 1 });
+    expect(logger.precompute().join('\n')).toContain("startup is 'off': 1 of 2 combinations are not in");
   });
 
   it("startup: 'background' stores it: the next request is a hit", async () => {
