@@ -56,14 +56,19 @@ export class CombinationRunner {
     const { handler, key } = combination;
     this.stats.started(handler);
     const startedAt = performance.now();
+    const retries = handler.options.retries ?? this.options.retries;
     try {
-      const entry = await retry(() => this.attempt(combination), {
-        retries: handler.options.retries ?? this.options.retries,
-        delayMs: this.options.retryDelayMs,
-        giveUp: () => this.stopped,
-        onRetry: (error, number, delay) =>
-          this.logger.warn(`${handler.name} failed for ${key} (${errorMessage(error)}); retry ${number}/${handler.options.retries ?? this.options.retries} in ${delay}ms`),
-      });
+      // Without retries (the default), no policy and closures are made per combination
+      const entry =
+        retries === 0
+          ? await this.attempt(combination)
+          : await retry(() => this.attempt(combination), {
+              retries,
+              delayMs: this.options.retryDelayMs,
+              giveUp: () => this.stopped,
+              onRetry: (error, number, delay) =>
+                this.logger.warn(`${handler.name} failed for ${key} (${errorMessage(error)}); retry ${number}/${retries} in ${delay}ms`),
+            });
       await this.store.put([entry], { force: options.force === true });
       this.stats.finished(handler, 'computed');
       this.metrics.computed(handler, key, entry.status, startedAt);

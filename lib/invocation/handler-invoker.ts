@@ -14,10 +14,13 @@ import { messages } from '../precompute.messages';
 export async function invokeHandler(handler: PrecomputedHandler, values: readonly RawValue[]): Promise<unknown> {
   const args: unknown[] = [];
   for (const spec of handler.args) {
-    args[spec.index] = await transform(handler, spec, rawArgument(handler, spec, values));
+    const raw = rawArgument(handler, spec, values);
+    // No pipe (a plain @Query('x') string): no call, and no await, per combination
+    args[spec.index] = handler.pipes.length === 0 && spec.pipes.length === 0 ? raw : await transform(handler, spec, raw);
   }
   const method = (handler.instance as Record<string, (...args: unknown[]) => unknown>)[handler.methodName];
-  const result = await method.apply(handler.instance, args);
+  const returned = method.apply(handler.instance, args);
+  const result = isThenable(returned) ? await returned : returned;
   return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
 }
 
@@ -43,8 +46,11 @@ async function transform(handler: PrecomputedHandler, spec: ArgumentSpec, raw: u
   };
   let value = raw;
   try {
-    for (const pipe of [...handler.pipes, ...spec.pipes]) {
-      value = await (pipe as { transform(value: unknown, metadata: ArgumentMetadata): unknown }).transform(value, metadata);
+    for (const pipes of [handler.pipes, spec.pipes]) {
+      for (const pipe of pipes) {
+        const transformed = (pipe as { transform(value: unknown, metadata: ArgumentMetadata): unknown }).transform(value, metadata);
+        value = isThenable(transformed) ? await transformed : transformed;
+      }
     }
   } catch (error) {
     // The values were generated from the handler's own domain: a pipe refusing one is a setup
@@ -68,4 +74,9 @@ function refusal(error: unknown): string {
     return `${error.getStatus()}: ${Array.isArray(detail) ? detail.join('; ') : String(detail)}`;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A promise or any thenable: awaited; any other value is used as it is, without a turn of the microtask queue. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }

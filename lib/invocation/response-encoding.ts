@@ -12,6 +12,11 @@ export class IrreproducibleShapeError extends Error {}
  */
 export async function encodeResult(value: unknown): Promise<EncodedResponse> {
   if (value instanceof StreamableFile) return encodeFile(value);
+  return encodeValue(value);
+}
+
+/** `encodeResult` of anything but a StreamableFile, at once (throws an IrreproducibleShapeError). */
+export function encodeValue(value: unknown): EncodedResponse {
   const shape = encodeSyncShape(value);
   if (shape) return shape;
   return { kind: 'json', body: jsonText(value) };

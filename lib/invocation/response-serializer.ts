@@ -1,3 +1,4 @@
+import { StreamableFile } from '@nestjs/common';
 import { lastValueFrom, of } from 'rxjs';
 import { StartupExecutionContext } from '../discovery/nest-execution-context';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
@@ -5,7 +6,7 @@ import type { RawValue } from '../domains/domain-values';
 import { messages } from '../precompute.messages';
 import type { EncodedResponse } from '../storage/cache-entry';
 import { invokeHandler } from './handler-invoker';
-import { encodeResult, errorAnswer, IrreproducibleShapeError } from './response-encoding';
+import { encodeResult, encodeValue, errorAnswer, IrreproducibleShapeError } from './response-encoding';
 
 /**
  * Turns what a handler returned into what a client receives: the serializer
@@ -19,14 +20,17 @@ export async function toResponse(
   result: unknown,
 ): Promise<EncodedResponse> {
   let value = result;
-  const context = new StartupExecutionContext(handler.controller, handler.handler);
-  for (const serializer of handler.serializers) {
-    value = await lastValueFrom(await serializer.intercept(context, { handle: () => of(value) }), {
-      defaultValue: undefined,
-    });
+  if (handler.serializers.length > 0) {
+    const context = new StartupExecutionContext(handler.controller, handler.handler);
+    for (const serializer of handler.serializers) {
+      value = await lastValueFrom(await serializer.intercept(context, { handle: () => of(value) }), {
+        defaultValue: undefined,
+      });
+    }
   }
   try {
-    return await encodeResult(value);
+    // Only a file's stream is read asynchronously: anything else is encoded without a turn of the microtask queue
+    return value instanceof StreamableFile ? await encodeResult(value) : encodeValue(value);
   } catch (error) {
     if (error instanceof IrreproducibleShapeError) throw new Error(messages.cannotReproduce(handler.name, error.message));
     throw error;
