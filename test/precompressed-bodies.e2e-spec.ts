@@ -60,6 +60,22 @@ class ReportController {
   bytes(@Query('kind', new ParseEnumPipe(Kind)) kind: Kind) {
     return Buffer.from(JSON.stringify(report(kind)));
   }
+
+  /** Varies on a header of its own: Accept-Encoding is added to it, never put in its place. */
+  @Get('localized')
+  @Header('Vary', 'Accept-Language')
+  @Precomputed()
+  localized(@Query('kind', new ParseEnumPipe(Kind)) kind: Kind) {
+    return report(kind);
+  }
+
+  @Get('localized-guarded')
+  @UseGuards(AllowGuard)
+  @Header('Vary', 'Accept-Language')
+  @Precomputed()
+  localizedGuarded(@Query('kind', new ParseEnumPipe(Kind)) kind: Kind) {
+    return report(kind);
+  }
 }
 
 const dir = tempDir();
@@ -70,7 +86,12 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function start(adapter: AdapterName, appCompression: boolean, precompute: Partial<PrecomputeModuleOptions> = {}): Promise<{ server: Server; logger: MemoryLogger }> {
+async function start(
+  adapter: AdapterName,
+  appCompression: boolean,
+  precompute: Partial<PrecomputeModuleOptions> = {},
+  cors = false,
+): Promise<{ server: Server; logger: MemoryLogger }> {
   const logger = new MemoryLogger();
   app = await createTestApp({
     adapter,
@@ -79,6 +100,8 @@ async function start(adapter: AdapterName, appCompression: boolean, precompute: 
     providers: [AllowGuard],
     precompute: { cacheFile: dir.file(`${adapter}-${appCompression}-${Object.keys(precompute).join('-')}.json`), ...precompute },
     configure: (target) => {
+      // CORS with a list of origins varies on Origin (the cors package on Express, @fastify/cors on Fastify)
+      if (cors) target.enableCors({ origin: ['https://reports.example', 'https://dashboards.example'] });
       if (!appCompression) return;
       // The app's own compression, registered as apps do it in main.ts, before listen()
       if (adapter === 'express') target.use(compression());
@@ -155,6 +178,30 @@ describe.each(CONFIGURATIONS)('precompressed bodies (%s, app compression: %s)', 
       }
     }
     expect(new Set(etags.values()).size).toBe(3);
+  });
+
+  it.each([
+    ['/localized?kind=a', 'early', false, ['accept-language', 'accept-encoding']],
+    ['/localized-guarded?kind=b', 'interceptor', false, ['accept-language', 'accept-encoding']],
+    ['/big?kind=a', 'early', true, ['origin', 'accept-encoding']],
+    ['/guarded?kind=b', 'interceptor', true, ['origin', 'accept-encoding']],
+  ] as const)('%s (%s path, CORS: %s): Vary keeps what the route or CORS varies on and adds Accept-Encoding once', async (path, _path, cors, expected) => {
+    const { server } = await start(adapter, appCompression, {}, cors);
+    const fields = (vary: unknown) =>
+      String(vary)
+        .split(',')
+        .map((field) => field.trim().toLowerCase());
+    for (let round = 0; round < 2; round++) {
+      for (const accept of ['br', 'gzip', 'deflate', 'identity']) {
+        const headers = { 'accept-encoding': accept, origin: 'https://reports.example' };
+        const hit = await rawRequest(server, path, headers);
+        const what = `${path} with Accept-Encoding ${accept} (round ${round + 1})`;
+        expect([what, hit.status, fields(hit.headers.vary)]).toEqual([what, 200, expected]);
+        if (cors) expect([what, hit.headers['access-control-allow-origin']]).toEqual([what, 'https://reports.example']);
+        const revalidated = await rawRequest(server, path, { ...headers, 'if-none-match': hit.headers.etag as string });
+        expect([what, revalidated.status, fields(revalidated.headers.vary)]).toEqual([what, 304, expected]);
+      }
+    }
   });
 
   it('leaves a body under the threshold and a Buffer to the app, and compress: false turns it off', async () => {

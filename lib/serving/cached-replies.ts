@@ -14,6 +14,8 @@ export interface EarlyReply {
    * Text goes as a string: Node then writes the headers and a small body in one write.
    */
   readonly body?: Buffer | string;
+  /** Accept-Encoding is added to the response's Vary (the body has other encodings). */
+  readonly varies?: boolean;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';

@@ -20,8 +20,10 @@ export interface PreparedResponse {
 /** The headers of one hit and how to answer it. */
 export interface HitResponse {
   readonly prepared: PreparedResponse;
-  /** ETag (of the representation), Last-Modified, Cache-Control, Vary: for a 200 and a 304 alike. */
+  /** ETag (of the representation), Last-Modified, Cache-Control: for a 200 and a 304 alike. */
   readonly headers: ReadonlyArray<[string, string]>;
+  /** The body has other encodings: Accept-Encoding is added to the response's Vary (see varyWith), on a 200 and a 304. */
+  readonly varies: boolean;
   readonly notModified: boolean;
   /** The representation the client gets; anything but identity adds `Content-Encoding` to a 200. */
   readonly coding: Coding;
@@ -64,7 +66,6 @@ export class CachedResponses {
       if (prepared.lastModified) headers.push(['Last-Modified', prepared.lastModified]);
       const cacheControl = this.cacheControl(handler, entry);
       if (cacheControl) headers.push(['Cache-Control', cacheControl]);
-      if (prepared.encodings.length) headers.push(['Vary', 'Accept-Encoding']);
       if ((handler.options.cacheControl ?? this.options.cacheControl) !== true) {
         if (!byCoding) this.fixedHeaders.set(entry, (byCoding = new Map()));
         byCoding.set(coding, headers);
@@ -72,7 +73,7 @@ export class CachedResponses {
     }
     // RFC 9110 13.2.1: preconditions are ignored when the answer would not be a 2xx (a stored 4xx answer)
     const notModified = entry.status === undefined && matches(request.ifNoneMatch, representationEtag(prepared.etag, coding));
-    return { prepared, headers, notModified, coding };
+    return { prepared, headers, notModified, coding, varies: prepared.encodings.length > 0 };
   }
 
   /** The body of a hit in `encoding`: at once once it is made, else made now (once per entry and encoding). */
@@ -93,14 +94,14 @@ export class CachedResponses {
     request: HitRequest,
     adapter: AdapterKind,
   ): EarlyReply | Promise<EarlyReply | undefined> | undefined {
-    const { headers, notModified, coding } = this.hitResponse(handler, entry, request);
-    if (notModified) return { status: 304, headers: [...route.headers, ...headers] };
+    const { headers, notModified, coding, varies } = this.hitResponse(handler, entry, request);
+    if (notModified) return { status: 304, headers: [...route.headers, ...headers], varies };
     const reply = (encoded?: Buffer): EarlyReply | undefined => {
       const base = earlyReply(entry, adapter, route.status, route.headers, encoded);
       if (!base) return undefined;
       const all = [...base.headers, ...headers];
       if (encoded) all.push(['Content-Encoding', coding]);
-      return { ...base, headers: all };
+      return { ...base, headers: all, varies };
     };
     if (coding === 'identity') return reply();
     const encoded = this.encoded(entry, coding);

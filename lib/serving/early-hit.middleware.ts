@@ -12,6 +12,7 @@ import type { AdapterKind, EarlyReply } from './cached-replies';
 import { CachedResponses } from './cached-responses';
 import { isPromise } from './encoded-bodies';
 import { carriesBody } from './express-early-mount';
+import { encodingField, varyWith } from './vary-header';
 
 /** A complete answer to a request, decided before Nest's router. */
 interface EarlyAnswer {
@@ -19,6 +20,8 @@ interface EarlyAnswer {
   readonly headers: ReadonlyArray<[string, string]>;
   /** Undefined for a 304; sent for a HEAD too (Node drops it, and Fastify takes Content-Length from it). */
   readonly body?: Buffer | string;
+  /** Accept-Encoding is added to the response's Vary. */
+  readonly varies?: boolean;
 }
 
 /** The part of a Fastify reply the early path uses. */
@@ -57,6 +60,7 @@ export class EarlyHitMiddleware implements NestMiddleware {
     if (!answer) return next();
     const send = (ready: EarlyAnswer) => {
       for (const [name, value] of ready.headers) response.setHeader(name, value);
+      if (ready.varies) response.setHeader('Vary', varyWith(response.getHeader('vary'), encodingField('express')));
       response.statusCode = ready.status;
       response.end(ready.body);
     };
@@ -79,6 +83,7 @@ export class EarlyHitMiddleware implements NestMiddleware {
     if (!answer) return done();
     const send = (ready: EarlyAnswer) => {
       for (const [name, value] of ready.headers) reply.header(name, value);
+      if (ready.varies) reply.header('vary', varyWith(reply.getHeader('vary'), encodingField('fastify')));
       reply.code(ready.status);
       reply.send(ready.body);
     };

@@ -17,6 +17,7 @@ import { nestReplyValue, TEXT_KINDS, textType } from './cached-replies';
 import type { Encoding } from './content-encoding';
 import { isPromise } from './encoded-bodies';
 import { PrecomputeServing } from './precompute-serving';
+import { encodingField, varyWith } from './vary-header';
 
 interface HttpRequestLike {
   query?: Record<string, unknown>;
@@ -92,13 +93,17 @@ export class PrecomputeInterceptor implements NestInterceptor, OnModuleInit {
 
   /** `startedAt` (from `metrics.now()`) for a hit; undefined for the result of a computation a miss waited for (a live answer). */
   private serve(entry: CacheEntry, handler: PrecomputedHandler, request: HttpRequestLike, response: HttpResponseLike, startedAt?: number): Observable<unknown> {
-    const { headers, notModified, coding } = this.serving.responses.hitResponse(handler, entry, {
+    const { headers, notModified, coding, varies } = this.serving.responses.hitResponse(handler, entry, {
       ifNoneMatch: request.headers['if-none-match'],
       acceptEncoding: request.headers['accept-encoding'],
     });
     if (startedAt !== undefined) this.serving.metrics.hit(handler, 'interceptor', notModified ? 304 : entry.status, startedAt);
     const adapter = this.adapterHost.httpAdapter;
     for (const [name, value] of headers) adapter.setHeader(response, name, value);
+    if (varies) {
+      const field = encodingField(adapter.getType() === 'fastify' ? 'fastify' : 'express');
+      adapter.setHeader(response, 'Vary', varyWith(response.getHeader('vary'), field));
+    }
     if (notModified) {
       adapter.status(response, 304);
       return of(undefined);

@@ -160,7 +160,9 @@ function parseValue(bytes: Buffer, at: FilePosition, file: string, key?: string)
     const inValue = position(text, first?.offset ?? 0);
     const { line, column } = lineAndColumn(at, inValue.line - 1, inValue.column - 1);
     const what = first ? describe(printParseErrorCode(first.error)) : 'invalid JSON';
-    throw new CacheFileError(file, `${what} (${(error as Error).message})`, line, column);
+    // JSON.parse counts its position from the start of this one value, which points nowhere in the file: line and column say where
+    const detail = (error as Error).message.replace(/ in JSON at position \d+(?: \(line \d+ column \d+\))?/, '');
+    throw new CacheFileError(file, `${what} (${detail})`, line, column);
   }
 }
 
