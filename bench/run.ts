@@ -28,9 +28,23 @@ interface Child {
   kill(): Promise<void>;
 }
 
+/**
+ * Serving is measured with the load generator (this process) on the first core and each server on
+ * the last (`taskset`), as the serving issue measured it, so the two never take turns on one core:
+ * rounds move far less. BENCH_PIN=0 turns it off; a machine with one core or without taskset runs unpinned.
+ */
+const PIN = !SMOKE && process.env.BENCH_PIN !== '0' && cpus().length >= 2 && spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
+const SERVER_CPU = String(cpus().length - 1);
+
+/** Pins every thread of this process to the first core (`true`) or frees it again (`false`). */
+function pinLoadGenerator(pinned: boolean): void {
+  if (PIN) spawnSync('taskset', ['-a', '-p', '-c', pinned ? '0' : `0-${SERVER_CPU}`, String(process.pid)], { stdio: 'ignore' });
+}
+
 /** Runs a compiled bench script; `line` resolves with its first stdout line starting with `prefix`. */
-function run(script: string, env: Record<string, string>, prefix: string, args: string[] = [], command = process.execPath): Child {
-  const child = spawn(command, [command === process.execPath ? join(BUILD, script) : script, ...args], {
+function run(script: string, env: Record<string, string>, prefix: string, args: string[] = [], command = process.execPath, pinned = false): Child {
+  const argv = [command === process.execPath ? join(BUILD, script) : script, ...args];
+  const child = spawn(pinned && PIN ? 'taskset' : command, pinned && PIN ? ['-c', SERVER_CPU, command, ...argv] : argv, {
     env: { ...process.env, ...env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -135,7 +149,7 @@ async function compressedServing(adapters: readonly string[]): Promise<ServingRe
 
 async function measureServing(configs: readonly ServingConfig[], headers: Record<string, string>, connections = 32): Promise<ServingResult[]> {
   const servers = configs.map((config) =>
-    config.python ? run(config.python, config.env, 'LISTENING ', [], PYTHON) : run('server.js', config.env, 'LISTENING '),
+    config.python ? run(config.python, config.env, 'LISTENING ', [], PYTHON, true) : run('server.js', config.env, 'LISTENING ', [], process.execPath, true),
   );
   const ports = await Promise.all(servers.map(async (server) => Number(await server.line)));
   const samples = configs.map(() => ({ rps: [] as number[], p50: [] as number[], p99: [] as number[], bytes: [] as number[] }));
@@ -330,13 +344,19 @@ type ServingRows = ServingResult[];
 
 /** The three serving measurements, in the order the report shows them. */
 async function servingRuns(adapters: string[]): Promise<{ small: ServingRows; large: ServingRows; compressed: ServingRows }> {
-  console.log(`Serving, small body (${ROUNDS} rounds × ${SECONDS}s per configuration)...`);
-  const small = await serving('small', adapters, false);
-  console.log('Serving, large body...');
-  const large = await serving('large', adapters, true);
-  console.log('Serving, large body, app compression, Accept-Encoding: gzip, br...');
-  const compressed = await compressedServing(adapters);
-  return { small, large, compressed };
+  console.log(`Serving, small body (${ROUNDS} rounds × ${SECONDS}s per configuration${PIN ? `; load on core 0, servers on core ${SERVER_CPU}` : ''})...`);
+  pinLoadGenerator(true);
+  try {
+    const small = await serving('small', adapters, false);
+    console.log('Serving, large body...');
+    const large = await serving('large', adapters, true);
+    console.log('Serving, large body, app compression, Accept-Encoding: gzip, br...');
+    const compressed = await compressedServing(adapters);
+    return { small, large, compressed };
+  } finally {
+    // The other sections' processes inherit this process's cores
+    pinLoadGenerator(false);
+  }
 }
 
 /** The three serving tables, each followed by a blank line. */
@@ -396,7 +416,8 @@ async function main(): Promise<void> {
     '',
     `Machine: ${cpus().length} cores (${cpu}), Node ${process.version}, ${process.platform}. ` +
       `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` (${ROUNDS} alternating rounds, ${SECONDS} s of load per configuration per round; ` +
-      `autocannon with ${SMOKE ? 4 : 32} connections in the parent process, each server in its own process, all on 127.0.0.1). ` +
+      `autocannon with ${SMOKE ? 4 : 32} connections in the parent process, each server in its own process, all on 127.0.0.1` +
+      `${PIN ? `; while serving is measured, the load generator runs on core 0 and the servers on core ${SERVER_CPU}` : ''}). ` +
       'Each figure is the median, with min–max in parentheses; ratios compare medians from the same run.' +
       (SMOKE ? ' **Smoke run: tiny sizes and durations, figures are meaningless.**' : ''),
     '',
