@@ -67,4 +67,11 @@ describe('mountEarly on a real Express app', () => {
     mountEarly(empty, early);
     expect(names(empty)).toEqual(['early']);
   });
+
+  it('leaves an app whose router has no readable stack as use() made it', () => {
+    const used: string[] = [];
+    const app = { use: (handler: { name: string }) => void used.push(handler.name), router: {} };
+    mountEarly(app, early);
+    expect(used).toEqual(['early']);
+  });
 });

@@ -19,7 +19,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 const BODY_PARSERS: ReadonlySet<string> = new Set(['jsonParser', 'urlencodedParser']);
 
 interface ExpressLayer {
-  readonly handle?: { readonly name: string };
+  readonly handle: { readonly name: string };
 }
 
 interface ExpressAppLike {
@@ -34,7 +34,8 @@ interface ExpressAppLike {
  */
 export function earlyLayerIndex(namesBefore: readonly string[]): number {
   let index = namesBefore.length;
-  while (index > 0 && BODY_PARSERS.has(namesBefore[index - 1])) index--;
+  // Before the first name there is none: the loop ends there
+  while (BODY_PARSERS.has(namesBefore[index - 1])) index--;
   return index;
 }
 
@@ -48,10 +49,7 @@ export function mountEarly(app: ExpressAppLike, handler: (...args: never[]) => v
   app.use(handler);
   const stack = app.router?.stack;
   // An Express without a readable stack keeps the layer where use() put it: after the parsers, still correct
-  if (!Array.isArray(stack) || stack.length === 0) return;
-  const layer = stack[stack.length - 1];
-  const index = earlyLayerIndex(stack.slice(0, -1).map((before) => before.handle?.name ?? ''));
-  if (index === stack.length - 1) return;
-  stack.pop();
-  stack.splice(index, 0, layer);
+  if (!Array.isArray(stack)) return;
+  const layer = stack.pop() as ExpressLayer;
+  stack.splice(earlyLayerIndex(stack.map((before) => before.handle.name)), 0, layer);
 }
