@@ -176,7 +176,7 @@ export const messages = {
     'each import would compute every combination again, into its own store. Import it once, in the root module: it is ' +
     'global, so @Precomputed() works in every feature module and PrecomputeService can be injected anywhere.',
   redisUnreachable: (store: string, reason: string) =>
-    `Cannot reach Redis for ${store}: ${reason}. Start Redis or fix the connection options; or set ` +
+    `Cannot reach ${store}: ${reason.replace(/\.+$/, '')}. Start Redis or fix the connection options; or set ` +
     "onUnavailable: 'local' to compute and serve locally until Redis is reachable.",
   redisWrongPassword: (store: string, reason: string) =>
     `${store}: Redis refused the credentials (${reason}). Fix the username and password of the RedisStore ` +

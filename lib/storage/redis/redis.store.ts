@@ -116,7 +116,8 @@ export class RedisStore implements PrecomputeStore {
         await this.close();
         if (kind === 'wrong-password') throw new Error(messages.redisWrongPassword(this.describe(), reason));
         if (kind === 'no-password') throw new Error(messages.redisNoPassword(this.describe(), reason));
-        throw new Error(messages.redisUnreachable(this.describe(), (error as Error).message));
+        // The socket's error (ECONNREFUSED and the address) says more than ioredis's "Connection is closed."
+        throw new Error(messages.redisUnreachable(this.describe(), reason));
       }
       this.logger.warn(`Redis is unreachable (${(error as Error).message}); computing and serving locally until it is back`);
     }
