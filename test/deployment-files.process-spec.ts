@@ -6,9 +6,10 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gridCombinations, httpGet, readCalls, startChild, type Child } from './helpers/child-process';
+import { CacheFileWatcher } from '../lib/storage/json-file/cache-file-watcher';
 import { tempDir } from './helpers/temp-dir';
 import { waitUntil } from './helpers/waits';
 
@@ -69,7 +70,7 @@ describe('a single-file bind mount (docker run -v ./cache.json:/app/cache.json)'
     execFileSync('mount', ['--bind', host, mounted]);
     try {
       const child = start({ CACHE_FILE: mounted, CALLS_FILE: dir.file('calls-1') });
-      await child.listening();
+      const port = await child.listening();
       // Written through the mount: the host's file holds every result
       expect(keysIn(host)).toEqual(ALL_KEYS);
       const log = child.lines.join('\n');
@@ -77,6 +78,22 @@ describe('a single-file bind mount (docker run -v ./cache.json:/app/cache.json)'
       expect(log).toContain(`removed 1 temporary file(s) of processes that are gone (${leftover})`);
       expect(log).not.toMatch(/Cannot write|free disk space/);
       expect(temporaryFiles(dir.file('app'))).toEqual([]);
+      // An edit written in place (the only way into a bind-mounted file; the watcher test below shows the directory's
+      // watch does not hear of it): served while the app runs
+      await waitUntil(() => (existsSync(`${mounted}.lock`) ? undefined : true), 'the app to release the lock after its startup run', 5000);
+      const document = JSON.parse(readFileSync(mounted, 'utf8'));
+      document.entries['GET /grid?a=a1&b=b1'].value = { edited: 'in place' };
+      // Opened for update, written over and cut to length, as an editor that keeps the file's inode saves it
+      const text = JSON.stringify(document, null, 2);
+      const handle = openSync(mounted, 'r+');
+      writeSync(handle, text, 0);
+      ftruncateSync(handle, Buffer.byteLength(text));
+      closeSync(handle);
+      await waitUntil(
+        async () => ((await httpGet(port, '/grid?a=a1&b=b1')).body.includes('in place') ? true : undefined),
+        'the in-place edit of the bind-mounted file to be served',
+        5000,
+      );
       await stop(child);
       expect(temporaryFiles(dir.file('app'))).toEqual([]);
 
@@ -199,5 +216,30 @@ describe('two processes sharing one file', () => {
     expect(Date.now() - invalidated).toBeLessThan(1000);
     await stop(second);
     await stop(first);
+  });
+});
+
+describe('the watcher of a single-file bind mount', () => {
+  it('hears an edit written in place through the mount, which the directory does not', async () => {
+    const dir = newDir();
+    mkdirSync(dir.file('host'));
+    mkdirSync(dir.file('app'));
+    const host = dir.file('host/cache.json');
+    const mounted = dir.file('app/cache.json');
+    writeFileSync(host, '{"entries":{}}');
+    writeFileSync(mounted, '');
+    execFileSync('mount', ['--bind', host, mounted]);
+    let changes = 0;
+    const watcher = new CacheFileWatcher([mounted, `${mounted}.journal`], () => changes++);
+    try {
+      expect(watcher.start()).toBeUndefined();
+      const handle = openSync(mounted, 'r+');
+      writeSync(handle, '{"entries":{"k":{"value":1}}}', 0);
+      closeSync(handle);
+      await waitUntil(() => (changes > 0 ? true : undefined), 'the watcher to report the in-place edit', 3000);
+    } finally {
+      watcher.stop();
+      execFileSync('umount', [mounted]);
+    }
   });
 });

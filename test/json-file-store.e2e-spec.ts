@@ -294,3 +294,43 @@ describe('claim() and flush()', () => {
     }
   });
 });
+
+describe('two stores on one file: another process folds the journal this one read', () => {
+  it.each(['a key the journal added', 'a key the file held'])('a deletion folded with it removes %s here too, and it is not written back', async (kind) => {
+    const file = dir.file(`folded-${kind.length}.json`);
+    const writer = await openStore(file);
+    if (kind === 'a key the file held') {
+      await writer.put([createEntry('k', { v: 0 })]);
+      await writer.flush();
+    }
+    const reader = await openStore(file, new MemoryLogger(), true);
+    // Through the journal: the reader replays it
+    await writer.put([createEntry('k', { v: 1 })]);
+    await waitUntil(() => (valueOf(reader.get('k')) !== undefined && (valueOf(reader.get('k')) as { v: number }).v === 1 ? true : undefined), 'the reader to replay the result', 5000);
+    // Deleted and folded into the file at once: the reader never sees the deletion in a journal
+    await writer.delete(['k']);
+    await writer.flush();
+    await waitUntil(() => (reader.get('k') === undefined ? true : undefined), 'the reader to drop the key the new file lacks', 5000);
+    await reader.flush();
+    expect(Object.keys(entriesOf(file))).toEqual([]);
+    await reader.close();
+    await writer.close();
+    expect(Object.keys(entriesOf(file))).toEqual([]);
+  });
+});
+
+describe('two stores on one file: a result of this one, deleted and folded by the other', () => {
+  it('is removed here too, and not written back', async () => {
+    const file = dir.file('folded-own.json');
+    const other = await openStore(file, new MemoryLogger(), true);
+    const own = await openStore(file, new MemoryLogger(), true);
+    await own.put([createEntry('mine', { v: 1 })]);
+    await waitUntil(() => (other.get('mine') !== undefined ? true : undefined), 'the other store to replay the result', 5000);
+    await other.delete(['mine']);
+    await other.flush();
+    await waitUntil(() => (own.get('mine') === undefined ? true : undefined), 'this store to drop its result the new file lacks', 5000);
+    await own.close();
+    await other.close();
+    expect(Object.keys(entriesOf(file))).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createEntry, type CacheEntry } from '../cache-entry';
-import { keepsHandEdit, mergeDiskChange, replayDecision, replayJournal, sameEntry } from './entry-merge';
+import { journalEntries, keepsHandEdit, mergeDiskChange, replayDecision, replayJournal, sameEntry, withJournal } from './entry-merge';
 
 const computed = (key: string, value: unknown, at: number) => createEntry(key, value, undefined, at);
 /** A value a person changed: its hash is the computed one's. */
@@ -137,5 +137,46 @@ describe('mergeDiskChange, unchanged entries', () => {
     // This process stored a newer a (in the journal); a person deleted b from the file
     const change = mergeDiskChange(map(newerA, b), map(a, b), map(a));
     expect(change).toEqual({ taken: [], removed: ['b'], keptNewer: [], keptMissing: [] });
+  });
+});
+
+describe('journalEntries and withJournal', () => {
+  it('keep the last record of each key: its entry, or undefined for a deletion; records added later join them', () => {
+    const a1 = computed('a', 1, 10);
+    const a2 = computed('a', 2, 20);
+    const b = computed('b', 1, 10);
+    const entries = journalEntries([
+      { op: 'put', entry: a1 },
+      { op: 'put', entry: b },
+      { op: 'put', entry: a2 },
+      { op: 'delete', key: 'b', at: 30 },
+    ]);
+    expect([...entries]).toEqual([
+      ['a', a2],
+      ['b', undefined],
+    ]);
+    journalEntries([{ op: 'put', entry: computed('c', 1, 40) }], entries);
+    expect([...entries.keys()]).toEqual(['a', 'b', 'c']);
+  });
+
+  it('withJournal is the file with the journal applied, the file itself unchanged', () => {
+    const file = map(computed('a', 1, 10), computed('b', 1, 10));
+    const a2 = computed('a', 2, 20);
+    const c = computed('c', 1, 20);
+    const state = withJournal(file, new Map([['a', a2], ['b', undefined], ['c', c]]));
+    expect([...state.entries()]).toEqual([
+      ['a', a2],
+      ['c', c],
+    ]);
+    expect([...file.keys()]).toEqual(['a', 'b']);
+  });
+
+  it('against the journal folded into a new file, a deletion there removes the entry here', () => {
+    const a2 = computed('a', 2, 20);
+    const memory = map(a2);
+    // The file held a1; the journal refreshed it to a2; the new file (journal folded, then a deletion) lacks it
+    const lastDisk = map(computed('a', 1, 10));
+    expect(mergeDiskChange(memory, lastDisk, new Map()).removed).toEqual([]);
+    expect(mergeDiskChange(memory, withJournal(lastDisk, journalEntries([{ op: 'put', entry: a2 }])), new Map()).removed).toEqual(['a']);
   });
 });

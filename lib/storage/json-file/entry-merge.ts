@@ -72,6 +72,34 @@ export function mergeDiskChange(
   return { taken, removed, keptNewer, keptMissing };
 }
 
+/** What a journal holds for each key: its last record's entry, or undefined for a deletion. */
+export function journalEntries(records: readonly JournalRecord[], into = new Map<string, CacheEntry | undefined>()): Map<string, CacheEntry | undefined> {
+  for (const record of records) {
+    if (record.op === 'put') into.set(record.entry.key, record.entry);
+    else into.set(record.key, undefined);
+  }
+  return into;
+}
+
+/**
+ * The state a new file is compared with once the journal this process knew was
+ * folded into it by another process (`mergeDiskChange`'s `lastDisk`): the file
+ * as last read, with the journal's records applied. Without them, an entry
+ * refreshed through the journal and then deleted by the process that compacted
+ * looked rewritten here, and was kept (and written back later).
+ */
+export function withJournal(
+  lastDisk: ReadonlyMap<string, CacheEntry>,
+  journal: ReadonlyMap<string, CacheEntry | undefined>,
+): Map<string, CacheEntry> {
+  const state = new Map(lastDisk);
+  for (const [key, entry] of journal) {
+    if (entry) state.set(key, entry);
+    else state.delete(key);
+  }
+  return state;
+}
+
 export type ReplayDecision = 'apply' | 'older' | 'hand-edit';
 
 /** What one journal record does to the entry memory holds for its key. */

@@ -15,6 +15,8 @@ export interface JournalContents {
   readonly corruptLines: number;
   /** The last line was cut short (the process died while writing it). */
   readonly tornTail: boolean;
+  /** The inode of the journal read (undefined: there was none). */
+  readonly ino?: number;
 }
 
 /**
@@ -36,8 +38,8 @@ export class Journal {
    * A write the disk refuses half-way (ENOSPC) is cut back off, so the journal
    * never ends with half a line that would read as a crash.
    */
-  append(records: readonly JournalRecord[]): void {
-    if (records.length === 0) return;
+  append(records: readonly JournalRecord[]): number | undefined {
+    if (records.length === 0) return this.appendFd?.ino;
     const bytes = Buffer.from(records.map(formatRecord).join(''));
     // One stat: whether the journal is still the file the kept descriptor points to, and its size
     const before = this.state();
@@ -54,6 +56,12 @@ export class Journal {
     }
     // Only when nobody else appended since we last looked does the journal hold nothing new
     if (before.id === this.known) this.known = `${this.appendFd?.ino}:${before.size + bytes.length}`;
+    return this.appendFd?.ino;
+  }
+
+  /** The inode of the journal at its path now (undefined: there is none). */
+  currentIno(): number | undefined {
+    return this.state().ino;
   }
 
   /** Closes the descriptor kept for appends (at close, and before the journal is removed or moved). */
@@ -108,7 +116,7 @@ export class Journal {
     }
     this.known = state.id;
     // A complete journal ends with a newline, so nothing is left after the last one
-    return { records, corruptLines, tornTail: tail.length > 0 };
+    return { records, corruptLines, tornTail: tail.length > 0, ino: state.ino };
   }
 
   /** Removes the journal once compaction made it redundant. */

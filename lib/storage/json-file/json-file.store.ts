@@ -19,7 +19,7 @@ import { prepareDirectory, readCacheFile, resolveCacheFile } from './cache-file-
 import { readCacheFile as readStreaming, type CacheFileIndex } from './cache-file-reader';
 import { writeCacheFile } from './cache-file-writer';
 import { CacheFileWatcher } from './cache-file-watcher';
-import { mergeDiskChange, replayJournal } from './entry-merge';
+import { journalEntries, mergeDiskChange, replayJournal, withJournal } from './entry-merge';
 import { FileLock } from './file-lock';
 import { Journal } from './journal';
 import { JournaledWriter } from './journaled-writer';
@@ -48,6 +48,8 @@ export class JsonFileStore implements PrecomputeStore {
   private readonly memory = new Map<string, CacheEntry>();
   /** The entries as the file held them when this process last read or wrote it. */
   private disk = new Map<string, CacheEntry>();
+  /** The journal as this process knows it (what it read, and its own appends since): its inode and what it holds per key. */
+  private journaled: { ino?: number; entries: Map<string, CacheEntry | undefined> } = { entries: new Map() };
   private diskSignature = 'missing';
   /** Hashes of the entries' bytes in that state (when watching): a re-read parses only what changed. */
   private diskIndex?: CacheFileIndex;
@@ -69,7 +71,13 @@ export class JsonFileStore implements PrecomputeStore {
     this.path = resolve(options.file);
     this.writer = new JournaledWriter(
       {
-        append: (records) => this.withLock(async () => this.journal.append(records)),
+        append: (records) =>
+          this.withLock(async () => {
+            const ino = this.journal.append(records);
+            // The same journal as read: these records join what it holds; another one (the old was folded): they are all it holds
+            if (ino !== this.journaled.ino) this.journaled = { ino, entries: new Map() };
+            journalEntries(records, this.journaled.entries);
+          }),
         rewrite: (snapshot) => this.rewrite(snapshot),
         entries: () => this.memory.size,
       },
@@ -238,7 +246,11 @@ export class JsonFileStore implements PrecomputeStore {
     fromDisk ??= new Map();
     if (this.diskBroken && !initial) this.logger.log(messages.cacheFileValidAgain(this.describe()));
     this.diskBroken = false;
-    const change = mergeDiskChange(this.memory, initial ? new Map() : this.disk, fromDisk);
+    // Another process folded the journal this process knew into this file: compare with the file and that journal
+    const folded = !initial && this.journaled.entries.size > 0 && this.journal.currentIno() !== this.journaled.ino;
+    const lastState = initial ? new Map<string, CacheEntry>() : folded ? withJournal(this.disk, this.journaled.entries) : this.disk;
+    if (folded) this.journaled = { entries: new Map() };
+    const change = mergeDiskChange(this.memory, lastState, fromDisk);
     for (const entry of change.taken) this.memory.set(entry.key, entry);
     for (const key of change.removed) this.memory.delete(key);
     this.disk = fromDisk;
@@ -268,7 +280,8 @@ export class JsonFileStore implements PrecomputeStore {
   }
 
   private replay(initial: boolean): void {
-    const { records, corruptLines, tornTail } = this.journal.read();
+    const { records, corruptLines, tornTail, ino } = this.journal.read();
+    this.journaled = { ino, entries: journalEntries(records) };
     if (corruptLines > 0) {
       this.journalCorrupt = true;
       this.logger.warn(messages.journalCorruptLines(this.journal.path, corruptLines));
@@ -325,6 +338,7 @@ export class JsonFileStore implements PrecomputeStore {
           } else {
             this.journal.clear();
           }
+          this.journaled = { entries: new Map() };
           return true;
         }
         this.logger.log(messages.cacheFileEditedDuringCompaction(this.describe()));
