@@ -146,6 +146,10 @@ class Edges {
 
   @IsIn(['a', 'b'], { groups: ['admin'] })
   role!: string;
+
+  @classValidator.ValidateIf((edges: Edges) => edges.role === 'a')
+  @IsIn(['x', 'y'])
+  scope!: string;
 }
 
 describe('dtoProperties: edges', () => {
@@ -173,6 +177,14 @@ describe('dtoProperties: edges', () => {
     expect(properties.whole.allowed).toBe('integers');
     expect([properties.whole.accepts?.('-123456'), properties.whole.accepts?.(undefined)]).toEqual([true, false]);
     expect(properties.whole.problem).toBe('(Edges.whole) has @IsInt() without both @Min() and @Max(), so its range is unbounded');
+    // One bound alone is the same problem, named as such (not "a range that is not finite")
+    expect(properties.count.problem).toBe('(Edges.count) has @IsInt() without both @Min() and @Max(), so its range is unbounded');
+    expect(properties.below.problem).toBe('(Edges.below) has @IsInt() without both @Min() and @Max(), so its range is unbounded');
+  });
+
+  it('does not read @ValidateIf() as @IsOptional(): absent is no value of its domain', () => {
+    // Absent passes only when the condition is false, which depends on the other fields: precomputing it could store a 400
+    expect(propertiesOf(Edges).scope.values).toStrictEqual(['x', 'y']);
   });
 
   it('reads validators of a group, as ValidationPipe without groups runs them', () => {
