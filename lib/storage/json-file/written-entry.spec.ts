@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createEntry, entryOf, TEXT_AS_BYTES, type CacheEntry } from '../cache-entry';
+import { createEntry, entryOf, entryText, TEXT_AS_BYTES, type CacheEntry } from '../cache-entry';
 import { formatEntry, toEntry } from './cache-file-format';
 import { readWrittenEntry } from './written-entry';
 
@@ -94,6 +94,23 @@ describe('reading an entry as this module wrote it', () => {
     const below = createEntry('k', 'x'.repeat(TEXT_AS_BYTES - 3));
     expect(Buffer.isBuffer(readWrittenEntry(fileBytes(at))?.body)).toBe(true);
     expect(readWrittenEntry(fileBytes(below))?.body).toBe(JSON.stringify('x'.repeat(TEXT_AS_BYTES - 3)));
+  });
+
+  it.each([
+    ['ü', 'two bytes'],
+    ['✓', 'three bytes'],
+    ['😀', 'four bytes, two UTF-16 characters'],
+  ])('counts %s (%s) as a full parse does: characters, not bytes, decide whether a body is held as bytes', (char) => {
+    // A body of `length` characters: a JSON string of `char` repeated, made up to length with x
+    const bodyOf = (length: number) => JSON.stringify('x'.repeat((length - 2) % char.length) + char.repeat(Math.floor((length - 2) / char.length)));
+    for (const length of [TEXT_AS_BYTES - 1, TEXT_AS_BYTES]) {
+      const entry = entryOf('k', { kind: 'json', body: bodyOf(length) });
+      expect(entryText(entry)).toHaveLength(length);
+      const { fast, parsed } = readBoth(fileBytes(entry));
+      expect(fast).toStrictEqual(parsed);
+      expect(fast).toStrictEqual(entry);
+      expect(Buffer.isBuffer(fast?.body)).toBe(length >= TEXT_AS_BYTES);
+    }
   });
 
   it.each([

@@ -63,7 +63,25 @@ export function readWrittenEntry(bytes: Buffer): WrittenEntry | undefined {
   if (!body || fields.kind !== undefined || fields.encoding !== undefined || typeof fields.hash !== 'string') return undefined;
   if (hashText(body) !== fields.hash) return undefined;
   // A large body stays bytes, copied out of the larger buffer the indented value was read into
-  return { fields, body: body.length >= TEXT_AS_BYTES ? Buffer.from(body) : body.toString('utf8') };
+  return { fields, body: heldAsBytes(body) ? Buffer.from(body) : body.toString('utf8') };
+}
+
+/**
+ * `heldBody`'s rule for a compact body: TEXT_AS_BYTES characters or more (UTF-16
+ * code units, what a string's length counts), which a body of non-ASCII text
+ * reaches at fewer characters than bytes.
+ */
+function heldAsBytes(body: Buffer): boolean {
+  // Stryker disable next-line ConditionalExpression: a shortcut: a character is at least one byte, so the count below gives the same answer for fewer bytes
+  if (body.length < TEXT_AS_BYTES) return false;
+  let characters = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    // A continuation byte (10xxxxxx) starts no character; a four-byte sequence is two (a surrogate pair)
+    if ((c & 0xc0) !== 0x80) characters += c >= 0xf0 ? 2 : 1;
+    if (characters >= TEXT_AS_BYTES) return true;
+  }
+  return false;
 }
 
 function skipSpace(bytes: Buffer, i: number): number {
