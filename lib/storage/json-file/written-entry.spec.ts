@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createEntry, entryOf, entryText, TEXT_AS_BYTES, type CacheEntry } from '../cache-entry';
+import { createEntry, entryOf, entryText, hashText, TEXT_AS_BYTES, type CacheEntry } from '../cache-entry';
 import { formatEntry, toEntry } from './cache-file-format';
 import { readWrittenEntry } from './written-entry';
 
@@ -113,6 +113,43 @@ describe('reading an entry as this module wrote it', () => {
     }
   });
 
+  it('reads a number of several digits at the top of the value, with fields after it', () => {
+    const entry = createEntry('k', 12);
+    expect(readWrittenEntry(Buffer.from(`{ "hash": "${entry.hash}", "value": 12 }`))?.body).toBe('12');
+    const written = readWrittenEntry(Buffer.from(`{ "hash": "${entry.hash}", "value": 12, "status": 404 }`));
+    expect(written?.body).toBe('12');
+    expect(written?.fields.status).toBe(404);
+  });
+
+  // Each entry below is not JSON, yet hashes to the bytes a careless read would take for its body:
+  // the hash check cannot refuse it, so the read itself must (the full parse reports where it breaks)
+  it.each([
+    ['no opening brace', '[ "hash": "#", "value": 1 }', '1'],
+    ['a byte other than a colon after a name', '{ "hash" = "#", "value": 1 }', '1'],
+    ['a closing bracket in place of the closing brace', '{ "hash": "#", "value": 1 ]', '1'],
+    ['no value after the colon', '{ "hash": "#", "value": }', ''],
+    ['no value before the comma', '{ "value": , "hash": "#" }', ''],
+    ['a string value followed by another', '{ "hash": "#", "value": "a" "b" }', '"a""b"'],
+    ['an array value followed by another', '{ "hash": "#", "value": [1] [2] }', '[1][2]'],
+    ['an object value followed by another', '{ "hash": "#", "value": {} {} }', '{}{}'],
+    ['a closing bracket before the opening one', '{ "hash": "#", "value": ][ }', ']['],
+    ...['a', 'z', 'A', 'Z', 'E', '-', '+', '.'].map((byte): [string, string, string] => [
+      `a space between 1 and ${byte}`,
+      `{ "hash": "#", "value": [1 ${byte}] }`,
+      `[1${byte}]`,
+    ]),
+  ])('refuses %s, even when the hash matches', (_, template, joined) => {
+    const text = template.replace('#', hashText(joined));
+    expect(() => JSON.parse(text)).toThrow(SyntaxError);
+    expect(readWrittenEntry(Buffer.from(text))).toBeUndefined();
+  });
+
+  it('refuses a field string with an escape JSON does not have', () => {
+    const text = `{ "version": "\\x", "hash": "${createEntry('k', 1).hash}", "value": 1 }`;
+    expect(() => JSON.parse(text)).toThrow(SyntaxError);
+    expect(readWrittenEntry(Buffer.from(text))).toBeUndefined();
+  });
+
   it.each([
     ['text', entryOf('k', { kind: 'text', body: 'region,total\n' })],
     ['a scalar', entryOf('k', { kind: 'scalar', body: '42' })],
@@ -131,6 +168,7 @@ describe('reading an entry as this module wrote it', () => {
     ['an unterminated field name', '{ "hash'],
     ['an unterminated field value', '{ "hash": "sha'],
     ['an unterminated string in the value', `{ "hash": "${createEntry('k', 'a').hash}", "value": "a`],
+    ['an unterminated string inside the value', `{ "hash": "${createEntry('k', ['a']).hash}", "value": ["a }`],
     ['a value cut short', `{ "hash": "${createEntry('k', [1]).hash}", "value": [1`],
     ['more closing brackets than opening', `{ "hash": "${createEntry('k', [1]).hash}", "value": [1]] }`],
     ['an encoding field', `{ "encoding": "base64", "hash": "${createEntry('k', 1).hash}", "value": 1 }`],
