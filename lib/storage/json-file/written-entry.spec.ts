@@ -109,7 +109,8 @@ describe('reading an entry as this module wrote it', () => {
       const { fast, parsed } = readBoth(fileBytes(entry));
       expect(fast).toStrictEqual(parsed);
       expect(fast).toStrictEqual(entry);
-      expect(Buffer.isBuffer(fast?.body)).toBe(length >= TEXT_AS_BYTES);
+      // The read hands over the form it is kept in (toEntry would turn a long string into bytes, a copy more)
+      expect(Buffer.isBuffer(readWrittenEntry(fileBytes(entry))?.body)).toBe(length >= TEXT_AS_BYTES);
     }
   });
 
@@ -126,7 +127,7 @@ describe('reading an entry as this module wrote it', () => {
   it.each([
     ['no opening brace', '[ "hash": "#", "value": 1 }', '1'],
     ['a byte other than a colon after a name', '{ "hash" = "#", "value": 1 }', '1'],
-    ['a closing bracket in place of the closing brace', '{ "hash": "#", "value": 1 ]', '1'],
+    ['a closing bracket in place of the closing brace', '{ "hash": "#", "value": [1] ]', '[1]'],
     ['no value after the colon', '{ "hash": "#", "value": }', ''],
     ['no value before the comma', '{ "value": , "hash": "#" }', ''],
     ['a string value followed by another', '{ "hash": "#", "value": "a" "b" }', '"a""b"'],
