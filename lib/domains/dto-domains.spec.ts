@@ -150,6 +150,11 @@ class Edges {
   @classValidator.ValidateIf((edges: Edges) => edges.role === 'a')
   @IsIn(['x', 'y'])
   scope!: string;
+
+  // A custom validator that a user named like class-validator's own decorator: it checks, it does not make the property optional
+  @classValidator.ValidateBy({ name: 'isOptional', validator: { validate: (value: unknown) => typeof value === 'string' } })
+  @IsIn(['x', 'y'])
+  label!: string;
 }
 
 describe('dtoProperties: edges', () => {
@@ -182,9 +187,10 @@ describe('dtoProperties: edges', () => {
     expect(properties.below.problem).toBe('(Edges.below) has @IsInt() without both @Min() and @Max(), so its range is unbounded');
   });
 
-  it('does not read @ValidateIf() as @IsOptional(): absent is no value of its domain', () => {
+  it('does not read @ValidateIf(), or a custom validator named isOptional, as @IsOptional(): absent is no value of its domain', () => {
     // Absent passes only when the condition is false, which depends on the other fields: precomputing it could store a 400
     expect(propertiesOf(Edges).scope.values).toStrictEqual(['x', 'y']);
+    expect(propertiesOf(Edges).label.values).toStrictEqual(['x', 'y']);
   });
 
   it('reads validators of a group, as ValidationPipe without groups runs them', () => {
