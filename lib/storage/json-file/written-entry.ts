@@ -65,8 +65,8 @@ export function readWrittenEntry(bytes: Buffer): WrittenEntry | undefined {
 
 /**
  * `heldBody`'s rule for a compact body: TEXT_AS_BYTES characters or more (UTF-16
- * code units, what a string's length counts), which a body of non-ASCII text
- * reaches at fewer characters than bytes.
+ * code units, what a string's length counts), not bytes: a body that is not
+ * ASCII has more bytes than characters.
  */
 function heldAsBytes(body: Buffer): boolean {
   // Stryker disable next-line ConditionalExpression: a shortcut: a character is at least one byte, so the count below gives the same answer for fewer bytes
