@@ -146,6 +146,15 @@ class Edges {
 
   @IsIn(['a', 'b'], { groups: ['admin'] })
   role!: string;
+
+  @classValidator.ValidateIf((edges: Edges) => edges.role === 'a')
+  @IsIn(['x', 'y'])
+  scope!: string;
+
+  // A custom validator that a user named like class-validator's own decorator: it checks, it does not make the property optional
+  @classValidator.ValidateBy({ name: 'isOptional', validator: { validate: (value: unknown) => typeof value === 'string' } })
+  @IsIn(['x', 'y'])
+  label!: string;
 }
 
 describe('dtoProperties: edges', () => {
@@ -173,6 +182,15 @@ describe('dtoProperties: edges', () => {
     expect(properties.whole.allowed).toBe('integers');
     expect([properties.whole.accepts?.('-123456'), properties.whole.accepts?.(undefined)]).toEqual([true, false]);
     expect(properties.whole.problem).toBe('(Edges.whole) has @IsInt() without both @Min() and @Max(), so its range is unbounded');
+    // One bound alone is the same problem, named as such (not "a range that is not finite")
+    expect(properties.count.problem).toBe('(Edges.count) has @IsInt() without both @Min() and @Max(), so its range is unbounded');
+    expect(properties.below.problem).toBe('(Edges.below) has @IsInt() without both @Min() and @Max(), so its range is unbounded');
+  });
+
+  it('does not read @ValidateIf(), or a custom validator named isOptional, as @IsOptional(): absent is no value of its domain', () => {
+    // Absent passes only when the condition is false, which depends on the other fields: precomputing it could store a 400
+    expect(propertiesOf(Edges).scope.values).toStrictEqual(['x', 'y']);
+    expect(propertiesOf(Edges).label.values).toStrictEqual(['x', 'y']);
   });
 
   it('reads validators of a group, as ValidationPipe without groups runs them', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { entryOf, entryValue, isEdited, type CacheEntry, type EncodedResponse } from './cache-entry';
+import { entryOf, entryText, entryValue, isEdited, TEXT_AS_BYTES, type CacheEntry, type EncodedResponse } from './cache-entry';
 import { toEntry } from './json-file/cache-file-format';
 import { readStoredResponse, storedJson, storedMeta, storedValueText } from './stored-entry';
 
@@ -100,6 +100,13 @@ describe('stored entries, field by field', () => {
     expect(storedValueText(entryOf('k', { kind: 'buffer', body: Buffer.from('tab\there') }))).toBe('"tab\\there"');
   });
 
+  it('never marks a large text body held as bytes as base64, control characters and all (its value is a JSON string)', () => {
+    const entry = entryOf('k', { kind: 'text', body: 'a\u0001'.repeat(TEXT_AS_BYTES) });
+    expect(Buffer.isBuffer(entry.body)).toBe(true);
+    expect(storedMeta(entry).encoding).toBeUndefined();
+    expect(roundTrips(entry).map((read) => entryText(read))).toEqual([entryText(entry), entryText(entry)]);
+  });
+
   it('reads every field back, defaults included', () => {
     expect(readStoredResponse('k', { value: { a: 1 } })).toEqual({ kind: 'json', body: '{"a":1}' });
     expect(readStoredResponse('k', {})).toEqual({ kind: 'json', body: 'null' });
@@ -111,6 +118,9 @@ describe('stored entries, field by field', () => {
     expect(readStoredResponse('k', { status: 599, value: 1 }).status).toBe(599);
     expect(readStoredResponse('k', { kind: 'file', value: 'x' })).toEqual({ kind: 'file', body: Buffer.from('x'), file: {} });
     expect(readStoredResponse('k', { kind: 'file', value: 'x', contentLength: 0 }).file).toEqual({ length: 0 });
+    // A compact JSON body the caller already has stands for a JSON value only; a scalar is read from its value
+    expect(readStoredResponse('k', { value: { a: 1 } }, '{"a":1}')).toEqual({ kind: 'json', body: '{"a":1}' });
+    expect(readStoredResponse('k', { kind: 'scalar', value: 42 }, '"x"')).toEqual({ kind: 'scalar', body: '42' });
   });
 
   it('refuses each bad field, naming it', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createEntry, entryOf, TEXT_AS_BYTES, type CacheEntry } from '../cache-entry';
+import { createEntry, entryOf, entryText, hashText, TEXT_AS_BYTES, type CacheEntry } from '../cache-entry';
 import { formatEntry, toEntry } from './cache-file-format';
 import { readWrittenEntry } from './written-entry';
 
@@ -97,6 +97,61 @@ describe('reading an entry as this module wrote it', () => {
   });
 
   it.each([
+    ['ü', 'two bytes'],
+    ['✓', 'three bytes'],
+    ['😀', 'four bytes, two UTF-16 characters'],
+  ])('counts %s (%s) as a full parse does: characters, not bytes, decide whether a body is held as bytes', (char) => {
+    // A body of `length` characters: a JSON string of `char` repeated, made up to length with x
+    const bodyOf = (length: number) => JSON.stringify('x'.repeat((length - 2) % char.length) + char.repeat(Math.floor((length - 2) / char.length)));
+    for (const length of [TEXT_AS_BYTES - 1, TEXT_AS_BYTES]) {
+      const entry = entryOf('k', { kind: 'json', body: bodyOf(length) });
+      expect(entryText(entry)).toHaveLength(length);
+      const { fast, parsed } = readBoth(fileBytes(entry));
+      expect(fast).toStrictEqual(parsed);
+      expect(fast).toStrictEqual(entry);
+      // The read hands over the form it is kept in (toEntry would turn a long string into bytes, a copy more)
+      expect(Buffer.isBuffer(readWrittenEntry(fileBytes(entry))?.body)).toBe(length >= TEXT_AS_BYTES);
+    }
+  });
+
+  it('reads a number of several digits at the top of the value, with fields after it', () => {
+    const entry = createEntry('k', 12);
+    expect(readWrittenEntry(Buffer.from(`{ "hash": "${entry.hash}", "value": 12 }`))?.body).toBe('12');
+    const written = readWrittenEntry(Buffer.from(`{ "hash": "${entry.hash}", "value": 12, "status": 404 }`));
+    expect(written?.body).toBe('12');
+    expect(written?.fields.status).toBe(404);
+  });
+
+  // Each entry below is not JSON, yet hashes to the bytes a careless read would take for its body:
+  // the hash check cannot refuse it, so the read itself must (the full parse reports where it breaks)
+  it.each([
+    ['no opening brace', '[ "hash": "#", "value": 1 }', '1'],
+    ['a byte other than a colon after a name', '{ "hash" = "#", "value": 1 }', '1'],
+    ['a closing bracket in place of the closing brace', '{ "hash": "#", "value": [1] ]', '[1]'],
+    ['no value after the colon', '{ "hash": "#", "value": }', ''],
+    ['no value before the comma', '{ "value": , "hash": "#" }', ''],
+    ['a string value followed by another', '{ "hash": "#", "value": "a" "b" }', '"a""b"'],
+    ['an array value followed by another', '{ "hash": "#", "value": [1] [2] }', '[1][2]'],
+    ['an object value followed by another', '{ "hash": "#", "value": {} {} }', '{}{}'],
+    ['a closing bracket before the opening one', '{ "hash": "#", "value": ][ }', ']['],
+    ...['a', 'z', 'A', 'Z', 'E', '-', '+', '.'].map((byte): [string, string, string] => [
+      `a space between 1 and ${byte}`,
+      `{ "hash": "#", "value": [1 ${byte}] }`,
+      `[1${byte}]`,
+    ]),
+  ])('refuses %s, even when the hash matches', (_, template, joined) => {
+    const text = template.replace('#', hashText(joined));
+    expect(() => JSON.parse(text)).toThrow(SyntaxError);
+    expect(readWrittenEntry(Buffer.from(text))).toBeUndefined();
+  });
+
+  it('refuses a field string with an escape JSON does not have', () => {
+    const text = `{ "version": "\\x", "hash": "${createEntry('k', 1).hash}", "value": 1 }`;
+    expect(() => JSON.parse(text)).toThrow(SyntaxError);
+    expect(readWrittenEntry(Buffer.from(text))).toBeUndefined();
+  });
+
+  it.each([
     ['text', entryOf('k', { kind: 'text', body: 'region,total\n' })],
     ['a scalar', entryOf('k', { kind: 'scalar', body: '42' })],
     ['bytes', entryOf('k', { kind: 'buffer', body: Buffer.from([0, 1, 2]) })],
@@ -114,6 +169,7 @@ describe('reading an entry as this module wrote it', () => {
     ['an unterminated field name', '{ "hash'],
     ['an unterminated field value', '{ "hash": "sha'],
     ['an unterminated string in the value', `{ "hash": "${createEntry('k', 'a').hash}", "value": "a`],
+    ['an unterminated string inside the value', `{ "hash": "${createEntry('k', ['a']).hash}", "value": ["a }`],
     ['a value cut short', `{ "hash": "${createEntry('k', [1]).hash}", "value": [1`],
     ['more closing brackets than opening', `{ "hash": "${createEntry('k', [1]).hash}", "value": [1]] }`],
     ['an encoding field', `{ "encoding": "base64", "hash": "${createEntry('k', 1).hash}", "value": 1 }`],

@@ -33,7 +33,7 @@ export function readWrittenEntry(bytes: Buffer): WrittenEntry | undefined {
   i = skipSpace(bytes, i + 1);
   while (bytes[i] === QUOTE) {
     const nameEnd = stringEnd(bytes, i);
-    if (nameEnd < 0) return undefined;
+    if (nameEnd === undefined) return undefined;
     const name = bytes.toString('latin1', i + 1, nameEnd - 1);
     if (name.includes('\\') || Object.hasOwn(fields, name) || (name === 'value' && body)) return undefined;
     i = skipSpace(bytes, nameEnd);
@@ -45,12 +45,10 @@ export function readWrittenEntry(bytes: Buffer): WrittenEntry | undefined {
       body = compact.bytes;
       i = compact.end;
     } else {
-      const end = scalarEnd(bytes, i);
-      if (end < 0) return undefined;
-      const field = decodeScalar(bytes, i, end);
-      if (field === undefined) return undefined;
-      fields[name] = field;
-      i = end;
+      const field = readScalar(bytes, i);
+      if (!field) return undefined;
+      fields[name] = field.value;
+      i = field.end;
     }
     i = skipSpace(bytes, i);
     if (bytes[i] !== 0x2c) break;
@@ -59,27 +57,46 @@ export function readWrittenEntry(bytes: Buffer): WrittenEntry | undefined {
     if (bytes[i] !== QUOTE) return undefined;
   }
   if (bytes[i] !== 0x7d || skipSpace(bytes, i + 1) !== bytes.length) return undefined;
-  // Only a JSON body is read this way: other kinds hold a string to decode, or bytes
-  if (!body || fields.kind !== undefined || fields.encoding !== undefined || typeof fields.hash !== 'string') return undefined;
-  if (hashText(body) !== fields.hash) return undefined;
+  // Only a JSON body is read this way: other kinds hold a string to decode, or bytes. A hash that is not a string never matches
+  if (!body || fields.kind !== undefined || fields.encoding !== undefined || hashText(body) !== fields.hash) return undefined;
   // A large body stays bytes, copied out of the larger buffer the indented value was read into
-  return { fields, body: body.length >= TEXT_AS_BYTES ? Buffer.from(body) : body.toString('utf8') };
+  return { fields, body: heldAsBytes(body) ? Buffer.from(body) : body.toString('utf8') };
 }
 
-function skipSpace(bytes: Buffer, i: number): number {
-  while (i < bytes.length) {
-    const c = bytes[i];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-    i++;
+/**
+ * `heldBody`'s rule for a compact body: TEXT_AS_BYTES characters or more (UTF-16
+ * code units, what a string's length counts), not bytes: a body that is not
+ * ASCII has more bytes than characters.
+ */
+function heldAsBytes(body: Buffer): boolean {
+  // Stryker disable next-line ConditionalExpression: a shortcut: a character is at least one byte, so the count below gives the same answer for fewer bytes
+  if (body.length < TEXT_AS_BYTES) return false;
+  let characters = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    // A continuation byte (10xxxxxx) starts no character; a four-byte sequence is two (a surrogate pair)
+    if ((c & 0xc0) !== 0x80) characters += c >= 0xf0 ? 2 : 1;
+    if (characters >= TEXT_AS_BYTES) return true;
   }
+  return false;
+}
+
+/** JSON whitespace (past the end of a buffer, undefined, is none). */
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** The offset of the first byte at or after `i` that is not whitespace, or the end. */
+function skipSpace(bytes: Buffer, i: number): number {
+  while (isSpace(bytes[i])) i++;
   return i;
 }
 
-/** At a quote: the offset after its closing quote, or -1. */
-function stringEnd(bytes: Buffer, i: number): number {
+/** At a quote: the offset after its closing quote, or undefined when it has none. */
+function stringEnd(bytes: Buffer, i: number): number | undefined {
   for (let from = i + 1; ; ) {
     const quote = bytes.indexOf(QUOTE, from);
-    if (quote === -1) return -1;
+    if (quote === -1) return undefined;
     let slashes = 0;
     while (bytes[quote - 1 - slashes] === BACKSLASH) slashes++;
     if (slashes % 2 === 0) return quote + 1;
@@ -87,48 +104,64 @@ function stringEnd(bytes: Buffer, i: number): number {
   }
 }
 
-/** The end of a string, number, true, false or null at `i`; -1 for an object or array (not skipped here). */
-function scalarEnd(bytes: Buffer, i: number): number {
-  if (bytes[i] === QUOTE) return stringEnd(bytes, i);
-  const start = i;
-  while (i < bytes.length) {
-    const c = bytes[i];
-    if (c === 0x2c || c === 0x7d || c === 0x5d || c === 0x7b || c === 0x5b || c === QUOTE || c <= 0x20) break;
-    i++;
+/** The string, number, true, false or null at `i` and the offset after it; undefined for anything else (an object or array is not skipped here). */
+function readScalar(bytes: Buffer, i: number): { value: unknown; end: number } | undefined {
+  let end = i;
+  let value: unknown;
+  if (bytes[i] === QUOTE) {
+    const closed = stringEnd(bytes, i);
+    if (closed === undefined) return undefined;
+    end = closed;
+    // The fields this module writes (dates, hashes, versions) are strings without escapes: no parse needed
+    value = plainJsonString(bytes, i, end) ?? parseJson(bytes.toString('utf8', i, end));
+  } else {
+    // A number, true, false or null is word bytes only; what follows it is the caller's to check
+    while (isWordByte(bytes[end])) end++;
+    value = parseJson(bytes.toString('latin1', i, end));
   }
-  return i > start && bytes[start] !== 0x7b && bytes[start] !== 0x5b ? i : -1;
+  return value === undefined ? undefined : { value, end };
+}
+
+/** JSON.parse, or undefined when the text is not JSON (the full parse then says where). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // undefined: not JSON
+  }
+  return undefined;
 }
 
 /**
  * Copies the value at `i` without the whitespace outside its strings (the
  * inverse of JSON.stringify's indentation); returns the copy and the offset
- * after the value, or undefined when brackets do not close.
+ * after the value, or undefined when it is empty, its brackets do not close or
+ * a space sits inside a token.
  */
 function minify(bytes: Buffer, i: number): { bytes: Buffer; end: number } | undefined {
+  // Stryker disable next-line ArithmeticOperator: the capacity only: the copy never holds more than the bytes after i, so a larger buffer holds the same bytes
   const out = Buffer.allocUnsafe(bytes.length - i);
   let n = 0;
   let depth = 0;
-  let spaced = false;
+  // Stryker disable next-line EqualityOperator: one more turn at bytes.length, where bytes[i] is undefined: it takes no branch that returns (it is copied as a 0 past the value), and the loop ends with the same undefined
   while (i < bytes.length) {
     const c = bytes[i];
     if (c === QUOTE) {
       const end = stringEnd(bytes, i);
-      if (end < 0) return undefined;
+      if (end === undefined) return undefined;
       n += bytes.copy(out, n, i, end);
       i = end;
-      spaced = false;
       if (depth === 0) return { bytes: out.subarray(0, n), end: i };
       continue;
     }
-    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
-      spaced = true;
+    if (isSpace(c)) {
       i++;
       continue;
     }
-    if (depth === 0 && (c === 0x2c || c === 0x7d)) break;
-    // `1 2` is not `12`: whitespace may only sit between tokens that are not both words
-    if (spaced && n > 0 && isWordByte(c) && isWordByte(out[n - 1])) return undefined;
-    spaced = false;
+    // A scalar at the top ends at the delimiter after it
+    if (depth === 0 && (c === 0x2c || c === 0x7d)) return n > 0 ? { bytes: out.subarray(0, n), end: i } : undefined;
+    // `1 2` is not `12`: whitespace may only sit between tokens that are not both words (out[-1] is undefined: no word)
+    if (isWordByte(c) && isWordByte(out[n - 1]) && isSpace(bytes[i - 1])) return undefined;
     if (c === 0x7b || c === 0x5b) depth++;
     else if (c === 0x7d || c === 0x5d) depth--;
     out[n++] = c;
@@ -136,23 +169,11 @@ function minify(bytes: Buffer, i: number): { bytes: Buffer; end: number } | unde
     if (depth === 0 && (c === 0x7d || c === 0x5d)) return { bytes: out.subarray(0, n), end: i };
     if (depth < 0) return undefined;
   }
-  // A scalar at the top ends at the delimiter after it
-  return n > 0 && depth === 0 ? { bytes: out.subarray(0, n), end: i } : undefined;
+  // The bytes end inside the value
+  return undefined;
 }
 
-/** A string without escapes, or any scalar JSON.parse reads; undefined when it does not parse. */
-function decodeScalar(bytes: Buffer, start: number, end: number): unknown {
-  // The fields this module writes (dates, hashes, versions) are strings without escapes: no parse needed
-  const plain = bytes[start] === QUOTE ? plainJsonString(bytes, start, end) : undefined;
-  if (plain !== undefined) return plain;
-  try {
-    return JSON.parse(bytes.toString('utf8', start, end)) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A byte of a number, true, false or null. */
+/** A byte of a number, true, false or null (past the end of a buffer, undefined, is none). */
 function isWordByte(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2b || c === 0x2e || (c >= 0x41 && c <= 0x5a);
 }
