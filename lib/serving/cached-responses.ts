@@ -24,6 +24,8 @@ export interface HitResponse {
   readonly headers: ReadonlyArray<[string, string]>;
   /** The body has other encodings: Accept-Encoding is added to the response's Vary (see varyWith), on a 200 and a 304. */
   readonly varies: boolean;
+  /** `headers` are the same array on every hit of this entry and representation (no Cache-Control made from the time). */
+  readonly fixed: boolean;
   readonly notModified: boolean;
   /** The representation the client gets; anything but identity adds `Content-Encoding` to a 200. */
   readonly coding: Coding;
@@ -47,6 +49,8 @@ export class CachedResponses {
   private readonly fixedHeaders = new WeakMap<CacheEntry, Map<Coding, Array<[string, string]>>>();
   /** Compressed bodies (`compress`), or undefined when it is off. */
   private readonly bodies: EncodedBodies | undefined;
+  /** Early replies made from fixed headers (one array per entry and representation): made on the first hit, not on every one. */
+  private readonly earlyReplies = new WeakMap<ReadonlyArray<[string, string]>, { ok?: EarlyReply; notModified?: EarlyReply }>();
 
   constructor(
     private readonly policy: FreshnessPolicy,
@@ -61,19 +65,20 @@ export class CachedResponses {
     const coding = negotiateEncoding(request.acceptEncoding, prepared.encodings);
     let byCoding = this.fixedHeaders.get(entry);
     let headers = byCoding?.get(coding);
+    const fixed = (handler.options.cacheControl ?? this.options.cacheControl) !== true;
     if (!headers) {
       headers = [['ETag', representationEtag(prepared.etag, coding)]];
       if (prepared.lastModified) headers.push(['Last-Modified', prepared.lastModified]);
       const cacheControl = this.cacheControl(handler, entry);
       if (cacheControl) headers.push(['Cache-Control', cacheControl]);
-      if ((handler.options.cacheControl ?? this.options.cacheControl) !== true) {
+      if (fixed) {
         if (!byCoding) this.fixedHeaders.set(entry, (byCoding = new Map()));
         byCoding.set(coding, headers);
       }
     }
     // RFC 9110 13.2.1: preconditions are ignored when the answer would not be a 2xx (a stored 4xx answer)
     const notModified = entry.status === undefined && matches(request.ifNoneMatch, representationEtag(prepared.etag, coding));
-    return { prepared, headers, notModified, coding, varies: prepared.encodings.length > 0 };
+    return { prepared, headers, notModified, coding, varies: prepared.encodings.length > 0, fixed };
   }
 
   /** The body of a hit in `encoding`: at once once it is made, else made now (once per entry and encoding). */
@@ -94,14 +99,18 @@ export class CachedResponses {
     request: HitRequest,
     adapter: AdapterKind,
   ): EarlyReply | Promise<EarlyReply | undefined> | undefined {
-    const { headers, notModified, coding, varies } = this.hitResponse(handler, entry, request);
-    if (notModified) return { status: 304, headers: [...route.headers, ...headers], varies };
+    const { headers, notModified, coding, varies, fixed } = this.hitResponse(handler, entry, request);
+    // The same answer on every hit: kept with its headers (a route's status and headers and the adapter do not change)
+    let memo = fixed ? this.earlyReplies.get(headers) : undefined;
+    if (fixed && !memo) this.earlyReplies.set(headers, (memo = {}));
+    if (notModified) return (memo?.notModified ?? remember(memo, 'notModified', { status: 304, headers: [...route.headers, ...headers], varies })) as EarlyReply;
+    if (memo?.ok) return memo.ok;
     const reply = (encoded?: Buffer): EarlyReply | undefined => {
       const base = earlyReply(entry, adapter, route.status, route.headers, encoded);
       if (!base) return undefined;
       const all = [...base.headers, ...headers];
       if (encoded) all.push(['Content-Encoding', coding]);
-      return { ...base, headers: all, varies };
+      return remember(memo, 'ok', { ...base, headers: all, varies });
     };
     if (coding === 'identity') return reply();
     const encoded = this.encoded(entry, coding);
@@ -142,4 +151,10 @@ function matches(header: string | string[] | undefined, etag: string): boolean {
   if (header === undefined) return false;
   const value = Array.isArray(header) ? header.join(',') : header;
   return value.trim() === '*' || value.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/** Keeps `reply` in `memo` (when there is one) and returns it. */
+function remember<K extends 'ok' | 'notModified'>(memo: { ok?: EarlyReply; notModified?: EarlyReply } | undefined, kind: K, reply: EarlyReply): EarlyReply {
+  if (memo) memo[kind] = reply;
+  return reply;
 }
