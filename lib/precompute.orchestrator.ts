@@ -8,7 +8,7 @@ import {
 import { PrecomputeExplorer } from './discovery/precompute.explorer';
 import { PrecomputeRegistry } from './discovery/precompute.registry';
 import type { PrecomputedHandler } from './discovery/precomputed-handler';
-import { CombinationRunner } from './engine/combination-runner';
+import { CombinationRunner, Computations } from './engine/combination-runner';
 import { HandlerPlans } from './engine/handler-plans';
 import { PrecomputeEngine } from './engine/precompute.engine';
 import { FreshnessPolicy } from './freshness/freshness-policy';
@@ -26,6 +26,9 @@ import { PRECOMPUTE_STORE, type PrecomputeStore } from './storage/precompute-sto
  * run the precompute (blocking, in the background, or not at all); at
  * shutdown, stop starting work and persist what is done.
  */
+/** How long shutdown waits for the computations under way to finish and be stored. */
+const SHUTDOWN_WAIT_MS = 10_000;
+
 @Injectable()
 export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private resolveReady!: (summary: PrecomputeSummary) => void;
@@ -43,6 +46,7 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
     private readonly engine: PrecomputeEngine,
     private readonly plans: HandlerPlans,
     private readonly runner: CombinationRunner,
+    private readonly computations: Computations,
     private readonly policy: FreshnessPolicy,
     private readonly scheduler: RefreshScheduler,
     private readonly cron: CronRefreshScheduler,
@@ -84,8 +88,18 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
     }
   }
 
-  beforeApplicationShutdown(): void {
+  /**
+   * Shutting down (SIGTERM with enableShutdownHooks, app.close()): no new work starts, and the
+   * computations under way finish and are stored before the store closes, so a result whose
+   * handler returned is kept; a handler still running after SHUTDOWN_WAIT_MS is left behind.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.runner.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), SHUTDOWN_WAIT_MS)));
+    const outcome = await Promise.race([this.computations.settled(), waited]);
+    clearTimeout(timer);
+    if (outcome === 'late') this.logger.warn(`Shutting down with computations still running after ${SHUTDOWN_WAIT_MS / 1000} s; their results are not stored`);
   }
 
   async onApplicationShutdown(): Promise<void> {

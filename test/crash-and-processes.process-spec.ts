@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { gridCombinations, httpGet as get, readCalls, startChild } from './helpers/child-process';
 import { tempDir } from './helpers/temp-dir';
+import { waitUntil } from './helpers/waits';
 
 const ALL = gridCombinations();
 const CONCURRENCY = 4;
@@ -83,6 +84,24 @@ describe('several processes on one cache file', () => {
 });
 
 describe('SIGTERM during a precompute', () => {
+  it('lets the handlers under way finish and stores their results before the store closes', async () => {
+    const dir = newDir();
+    const env = { CACHE_FILE: dir.file('cache.json'), CONCURRENCY: '2' };
+    const first = startChild({ ...env, CALLS_FILE: dir.file('calls-1'), DELAY_MS: '400-400' });
+    // SIGTERM while two handlers run (their 400 ms have just begun)
+    await waitUntil(() => (readCalls(dir.file('calls-1')).starts.length >= 4 ? true : undefined), 'the third and fourth handler calls to start', 20_000, 10);
+    first.process.kill('SIGTERM');
+    await first.exited;
+    const before = readCalls(dir.file('calls-1'));
+    expect(new Set(before.ends)).toEqual(new Set(before.starts));
+    const second = startChild({ ...env, CALLS_FILE: dir.file('calls-2'), DELAY_MS: '1-2' });
+    await second.listening();
+    // Each started one was stored: none is computed again
+    expect(readCalls(dir.file('calls-2')).starts.filter((combination) => before.starts.includes(combination))).toEqual([]);
+    second.process.kill('SIGTERM');
+    await second.exited;
+  });
+
   it('stops starting work, keeps what finished, exits; the next start resumes', async () => {
     const dir = newDir();
     const env = { CACHE_FILE: dir.file('cache.json'), DELAY_MS: '100-100', CONCURRENCY: '2' };

@@ -38,6 +38,11 @@ export class SingleFlight<T> {
     return finish;
   }
 
+  /** Resolves once every computation under way now has settled (shutdown waits for them: their results are then stored). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.flights.values()]);
+  }
+
   private start(key: string, work: () => Promise<T>): Promise<T> {
     const flight: Promise<T> = Promise.resolve()
       .then(work)
