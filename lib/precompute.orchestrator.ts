@@ -21,14 +21,14 @@ import { PrecomputeLogger } from './precompute.logger';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from './precompute.options';
 import { PRECOMPUTE_STORE, type PrecomputeStore } from './storage/precompute-store.interface';
 
+/** How long shutdown waits for the computations under way to finish and be stored. */
+const SHUTDOWN_WAIT_MS = 10_000;
+
 /**
  * The module's lifecycle: at bootstrap, discover handlers, open the store and
  * run the precompute (blocking, in the background, or not at all); at
  * shutdown, stop starting work and persist what is done.
  */
-/** How long shutdown waits for the computations under way to finish and be stored. */
-const SHUTDOWN_WAIT_MS = 10_000;
-
 @Injectable()
 export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private resolveReady!: (summary: PrecomputeSummary) => void;
