@@ -54,17 +54,23 @@ function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '']).pid as number;
 }
 
+/** A host directory holding the cache file (with `content`) and an app directory with an empty file to mount it on. */
+function hostAndAppDirs(content: string) {
+  const dir = newDir();
+  mkdirSync(dir.file('host'));
+  mkdirSync(dir.file('app'));
+  const host = dir.file('host/cache.json');
+  const mounted = dir.file('app/cache.json');
+  writeFileSync(host, content);
+  writeFileSync(mounted, '');
+  return { dir, host, mounted };
+}
+
 const temporaryFiles = (directory: string) => readdirSync(directory).filter((name) => name.includes('.tmp-'));
 
 describe('a single-file bind mount (docker run -v ./cache.json:/app/cache.json)', () => {
   it('is written in place with the right advice, leaves no temporary file, and removes those of dead processes', async () => {
-    const dir = newDir();
-    mkdirSync(dir.file('host'));
-    mkdirSync(dir.file('app'));
-    const host = dir.file('host/cache.json');
-    const mounted = dir.file('app/cache.json');
-    writeFileSync(host, '');
-    writeFileSync(mounted, '');
+    const { dir, host, mounted } = hostAndAppDirs('');
     const leftover = `${mounted}.tmp-${deadPid()}`;
     writeFileSync(leftover, 'a full-size temporary file a killed process left behind');
     execFileSync('mount', ['--bind', host, mounted]);
@@ -221,13 +227,7 @@ describe('two processes sharing one file', () => {
 
 describe('the watcher of a single-file bind mount', () => {
   it('hears an edit written in place through the mount, which the directory does not', async () => {
-    const dir = newDir();
-    mkdirSync(dir.file('host'));
-    mkdirSync(dir.file('app'));
-    const host = dir.file('host/cache.json');
-    const mounted = dir.file('app/cache.json');
-    writeFileSync(host, '{"entries":{}}');
-    writeFileSync(mounted, '');
+    const { host, mounted } = hostAndAppDirs('{"entries":{}}');
     execFileSync('mount', ['--bind', host, mounted]);
     let changes = 0;
     const watcher = new CacheFileWatcher([mounted, `${mounted}.journal`], () => changes++);
