@@ -1,4 +1,5 @@
-import { indentJson } from './json-indent';
+import { ByteSink } from './byte-sink';
+import { indentJson, writeIndentedJson } from './json-indent';
 
 /** A seeded generator, so a failure names a value that can be made again. */
 function random(seed: number): () => number {
@@ -66,5 +67,17 @@ describe('indentJson', () => {
       const indented = indentJson(compact, 2);
       if (indented !== JSON.stringify(input, null, 2)) throw new Error(`seed ${seed}: ${compact} indented as ${indented}`);
     }
+  });
+
+  it('indents long strings, keys and numbers, and multi-byte text, from bytes into a sink that already holds bytes', () => {
+    const input = {
+      ['a key longer than thirty-two bytes, with ü and 😀']: 'a value longer than thirty-two bytes: "quoted", {braced}: [bracketed], ✓',
+      n: 12345678901234567890123456789012345,
+      list: ['x'.repeat(100), 'ü'.repeat(40), { deep: [1, [2, { deeper: '😀'.repeat(20) }]] }],
+    };
+    const sink = new ByteSink(8);
+    sink.text('before:');
+    writeIndentedJson(sink, Buffer.from(JSON.stringify(input)), 2, 6);
+    expect(sink.view().toString()).toBe(`before:${JSON.stringify(input, null, 2).replace(/\n/g, '\n      ')}`);
   });
 });

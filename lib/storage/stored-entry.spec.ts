@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { entryOf, entryText, entryValue, isEdited, TEXT_AS_BYTES, type CacheEntry, type EncodedResponse } from './cache-entry';
 import { toEntry } from './json-file/cache-file-format';
-import { readStoredResponse, storedJson, storedMeta, storedValueText } from './stored-entry';
+import { readStoredResponse, storedJson, storedMeta, storedTime, storedValueText } from './stored-entry';
 
 const PDF = Buffer.from('%PDF-1.4\n\u0000\u00ff tail', 'latin1');
 const RESPONSES: Record<string, EncodedResponse> = {
@@ -135,5 +135,12 @@ describe('stored entries, field by field', () => {
     expect(() => readStoredResponse('k', { kind: 'file', value: '', contentDisposition: [] })).toThrow('entry "k" has a "contentDisposition" that is not a string');
     expect(() => readStoredResponse('k', { kind: 'file', value: '', contentLength: -1 })).toThrow('entry "k" has a "contentLength" that is not a whole number');
     expect(() => readStoredResponse('k', { kind: 'file', value: '', contentLength: 1.5 })).toThrow('"contentLength" that is not a whole number');
+  });
+});
+
+describe('storedTime', () => {
+  it('formats each time as ISO 8601, however calls for the same and other times alternate', () => {
+    const times = [0, Date.UTC(2026, 10, 27, 23, 59, 59, 999), Date.UTC(2026, 10, 27, 23, 59, 59, 999), 1, 0, 1];
+    expect(times.map(storedTime)).toEqual(times.map((ms) => new Date(ms).toISOString()));
   });
 });

@@ -1,5 +1,6 @@
 import { entryText, heldBody, type BodyKind, type CacheEntry, type FileHeaders } from './cache-entry';
-import { indentJson } from './json-indent';
+import { ByteSink } from './byte-sink';
+import { indentJson, writeIndentedJson } from './json-indent';
 
 /**
  * How an entry is written in the cache file, a journal line or Redis, and read
@@ -57,6 +58,32 @@ export function storedValueText(entry: CacheEntry, indent?: number, baseIndent =
   }
 }
 
+/** The last time `storedTime` formatted: the entries of a run share their milliseconds by the dozen. */
+let lastTime = { ms: Number.NaN, text: '' };
+
+/** `computedAt` as it is stored (ISO 8601, UTC). */
+export function storedTime(ms: number): string {
+  if (ms !== lastTime.ms) lastTime = { ms, text: new Date(ms).toISOString() };
+  return lastTime.text;
+}
+
+/** A JSON body held as text is encoded here once, to be indented from its bytes. */
+const compactBytes = new ByteSink();
+
+/**
+ * `storedValueText`, encoded straight into `sink` (the cache file and the
+ * journal are written this way: no string of the entry is built first).
+ */
+export function writeStoredValue(sink: ByteSink, entry: CacheEntry, indent?: number, baseIndent = 0): void {
+  const { body } = entry;
+  if (entry.kind !== 'json' && entry.kind !== 'scalar') return sink.text(storedValueText(entry));
+  if (!indent) return typeof body === 'string' ? sink.text(body) : sink.bytes(body);
+  if (typeof body !== 'string') return writeIndentedJson(sink, body, indent, baseIndent);
+  compactBytes.clear();
+  compactBytes.text(body);
+  writeIndentedJson(sink, compactBytes.view(), indent, baseIndent);
+}
+
 /**
  * The compact JSON text of a stored entry (a journal line, a Redis value),
  * after the fields of `head`; the body is spliced in, never parsed.
@@ -65,7 +92,7 @@ export function storedJson(entry: CacheEntry, head: Record<string, unknown> = {}
   const fields = JSON.stringify({
     ...head,
     ...storedMeta(entry),
-    computedAt: new Date(entry.computedAt).toISOString(),
+    computedAt: storedTime(entry.computedAt),
     version: entry.version,
     hash: entry.hash,
   });

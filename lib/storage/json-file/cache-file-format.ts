@@ -1,6 +1,7 @@
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { CacheEntry } from '../cache-entry';
-import { readStoredResponse, storedMeta, storedValueText, StoredEntryError } from '../stored-entry';
+import { ByteSink } from '../byte-sink';
+import { readStoredResponse, storedMeta, StoredEntryError, storedTime, writeStoredValue } from '../stored-entry';
 
 /** Marks a file as this module's, and the version of its layout. */
 export const FILE_FORMAT = 'nestjs-precompute/1';
@@ -79,22 +80,27 @@ export function toEntry(key: string, raw: unknown, file: string, jsonBody?: stri
   };
 }
 
+/** One entry of the file, indented to sit inside `entries`, encoded into `sink`. */
+export function writeEntry(sink: ByteSink, entry: CacheEntry): void {
+  sink.text(`    ${JSON.stringify(entry.key)}: {\n`);
+  const meta = storedMeta(entry);
+  for (const name in meta) sink.text(`      ${JSON.stringify(name)}: ${JSON.stringify(meta[name])},\n`);
+  sink.text(
+    `      "computedAt": "${storedTime(entry.computedAt)}",\n` +
+      (entry.version === undefined ? '' : `      "version": ${JSON.stringify(entry.version)},\n`) +
+      `      "hash": ${JSON.stringify(entry.hash)},\n` +
+      '      "value": ',
+  );
+  // Other kinds' text is one line (a JSON string or null): only JSON values span lines
+  writeStoredValue(sink, entry, 2, 6);
+  sink.text('\n    }');
+}
+
 /** The text of one entry in the file, indented to sit inside `entries`. */
 export function formatEntry(entry: CacheEntry): string {
-  // Other kinds' text is one line (a JSON string or null): only JSON values span lines
-  const value = storedValueText(entry, 2, 6);
-  const meta = Object.entries(storedMeta(entry))
-    .map(([name, field]) => `      ${JSON.stringify(name)}: ${JSON.stringify(field)},\n`)
-    .join('');
-  return (
-    `    ${JSON.stringify(entry.key)}: {\n` +
-    meta +
-    `      "computedAt": ${JSON.stringify(new Date(entry.computedAt).toISOString())},\n` +
-    (entry.version === undefined ? '' : `      "version": ${JSON.stringify(entry.version)},\n`) +
-    `      "hash": ${JSON.stringify(entry.hash)},\n` +
-    `      "value": ${value}\n` +
-    '    }'
-  );
+  const sink = new ByteSink();
+  writeEntry(sink, entry);
+  return sink.view().toString();
 }
 
 /** The whole file, as chunks to write one after another. Keys are sorted, so diffs stay small. */

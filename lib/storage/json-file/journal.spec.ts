@@ -20,6 +20,21 @@ describe('Journal (a descriptor kept open between appends)', () => {
     journal.close();
   });
 
+  it('appends a batch larger than the memory it keeps, then small ones, each line whole', () => {
+    const journal = new Journal(join(dir, 'large.journal'));
+    const large = createEntry('GET /large', { rows: 'ü'.repeat(3 << 20) }, undefined, 1000);
+    journal.append([put('GET /before', 1), { op: 'put', entry: large }, put('GET /after', 2)]);
+    journal.append([put('GET /small', 3)]);
+    const records = new Journal(join(dir, 'large.journal')).read().records;
+    expect(records.map((record) => (record.op === 'put' ? record.entry : undefined))).toEqual([
+      createEntry('GET /before', { n: 1 }, undefined, 1001),
+      large,
+      createEntry('GET /after', { n: 2 }, undefined, 1002),
+      createEntry('GET /small', { n: 3 }, undefined, 1003),
+    ]);
+    journal.close();
+  });
+
   it('reads back every field of a record: version, status, kind, file headers, force, and deletes', () => {
     const journal = new Journal(join(dir, 'fields.journal'));
     const records: JournalRecord[] = [

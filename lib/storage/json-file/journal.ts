@@ -1,8 +1,12 @@
 import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { CacheEntry } from '../cache-entry';
-import { storedMeta, storedValueText } from '../stored-entry';
+import { ByteSink } from '../byte-sink';
+import { storedMeta, storedTime, writeStoredValue } from '../stored-entry';
 import { toEntry } from './cache-file-format';
 import { readJournalLines } from './journal-lines';
+
+/** What an append keeps of the memory its lines took, at most. */
+const KEPT_BYTES = 4 << 20;
 
 /** One change, as the journal records it. */
 export type JournalRecord =
@@ -30,6 +34,8 @@ export class Journal {
   private known = 'missing';
   /** Kept open between appends (one open and close per batch of results cost more than the write); `ino` tells a journal replaced meanwhile. */
   private appendFd?: { readonly fd: number; readonly ino: number };
+  /** The lines of an append are encoded here (kept between appends unless a large one grew it). */
+  private lines = new ByteSink();
 
   constructor(readonly path: string) {}
 
@@ -40,7 +46,11 @@ export class Journal {
    */
   append(records: readonly JournalRecord[]): number | undefined {
     if (records.length === 0) return this.appendFd?.ino;
-    const bytes = Buffer.from(records.map(formatRecord).join(''));
+    this.lines.clear();
+    for (const record of records) writeRecord(this.lines, record);
+    const bytes = this.lines.view();
+    // A batch of large bodies does not keep its memory for good
+    if (this.lines.capacity > KEPT_BYTES) this.lines = new ByteSink();
     // One stat: whether the journal is still the file the kept descriptor points to, and its size
     const before = this.state();
     const fd = this.openForAppend(before.ino);
@@ -136,21 +146,23 @@ export class Journal {
   }
 }
 
-function formatRecord(record: JournalRecord): string {
+function writeRecord(sink: ByteSink, record: JournalRecord): void {
   if (record.op === 'delete') {
-    return `${JSON.stringify({ op: 'delete', key: record.key, at: new Date(record.at).toISOString() })}\n`;
+    return sink.text(`${JSON.stringify({ op: 'delete', key: record.key, at: new Date(record.at).toISOString() })}\n`);
   }
   const { entry } = record;
   // Made field by field: a build appends a line per result, and an object spread per line showed in profiles
   let head = `{"op":"put","key":${JSON.stringify(entry.key)}`;
   const meta = storedMeta(entry);
   for (const name in meta) head += `,"${name}":${JSON.stringify(meta[name])}`;
-  head += `,"computedAt":"${new Date(entry.computedAt).toISOString()}"`;
+  head += `,"computedAt":"${storedTime(entry.computedAt)}"`;
   if (entry.version !== undefined) head += `,"version":${JSON.stringify(entry.version)}`;
   head += `,"hash":${JSON.stringify(entry.hash)}`;
   if (record.force) head += ',"force":true';
-  // The value's text is already made: splice it in rather than stringify it again
-  return `${head},"value":${storedValueText(entry)}}\n`;
+  sink.text(`${head},"value":`);
+  // The value's text is already made: encoded as it is rather than stringified again
+  writeStoredValue(sink, entry);
+  sink.text('}\n');
 }
 
 function parseRecord(line: string, path: string): JournalRecord | undefined {
