@@ -185,4 +185,25 @@ describe('reading an entry as this module wrote it', () => {
   ])('leaves %s to the full parse', (_, text) => {
     expect(readWrittenEntry(Buffer.from(text))).toBeUndefined();
   });
+
+  it('reads one entry after another into the same scratch memory, and no body shares it', () => {
+    // A large body (held as bytes, growing the scratch), a small one, one over a MiB (a buffer of its own), a small one again
+    const values = [{ rows: 'é'.repeat(TEXT_AS_BYTES) }, { n: 1 }, { big: 'x'.repeat(1_200_000) }, [2]];
+    const entries = values.map((value, i) => createEntry(`k${i}`, value));
+    const bodies = entries.map((entry) => readWrittenEntry(fileBytes(entry))?.body);
+    for (let i = 0; i < entries.length; i++) expect(bodies[i]).toEqual(entries[i].body);
+    expect(Buffer.isBuffer(bodies[0])).toBe(true);
+    expect(bodies[1]).toBe('{"n":1}');
+  });
+
+  it.each([
+    ['hasx', 'a name as long as "hash", starting alike'],
+    ['hash ', 'a known name with a space inside its quotes'],
+    ['valuf', 'a name as long as "value"'],
+  ])('takes "%s" for no field it knows (%s)', (name) => {
+    const entry = createEntry('k', { n: 1 });
+    const renamed = Buffer.from(fileBytes(entry).toString().replace('"hash":', `"${name}":`));
+    expect(readWrittenEntry(renamed)).toBeUndefined();
+  });
 });
+

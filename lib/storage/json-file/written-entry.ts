@@ -1,5 +1,5 @@
 import { hashText, TEXT_AS_BYTES } from '../cache-entry';
-import { plainJsonString } from './json-string-bytes';
+import { jsonStringEnd as stringEnd, plainJsonString } from './json-string-bytes';
 
 /**
  * The fast read of a JSON entry as this module wrote it, which nobody has
@@ -22,7 +22,6 @@ export interface WrittenEntry {
 }
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 
 /** Returns the entry's fields and compact body, or undefined when the entry needs a full parse. */
 export function readWrittenEntry(bytes: Buffer): WrittenEntry | undefined {
@@ -34,7 +33,7 @@ export function readWrittenEntry(bytes: Buffer): WrittenEntry | undefined {
   while (bytes[i] === QUOTE) {
     const nameEnd = stringEnd(bytes, i);
     if (nameEnd === undefined) return undefined;
-    const name = bytes.toString('latin1', i + 1, nameEnd - 1);
+    const name = fieldName(bytes, i + 1, nameEnd - 1);
     if (name.includes('\\') || Object.hasOwn(fields, name) || (name === 'value' && body)) return undefined;
     i = skipSpace(bytes, nameEnd);
     if (bytes[i] !== 0x3a) return undefined;
@@ -81,6 +80,22 @@ function heldAsBytes(body: Buffer): boolean {
   return false;
 }
 
+/** The names of the fields this module writes, and their bytes: a name read is one of these strings, not a new one per entry. */
+const FIELD_NAMES = ['computedAt', 'hash', 'value', 'version', 'status', 'kind', 'contentType', 'contentDisposition', 'contentLength', 'encoding'].map(
+  (name) => [name, Buffer.from(name)] as const,
+);
+
+/** The text of `bytes[start..end)`, a field name. */
+function fieldName(bytes: Buffer, start: number, end: number): string {
+  for (const [name, known] of FIELD_NAMES) {
+    if (known.length !== end - start) continue;
+    let i = 0;
+    while (i < known.length && bytes[start + i] === known[i]) i++;
+    if (i === known.length) return name;
+  }
+  return bytes.toString('latin1', start, end);
+}
+
 /** JSON whitespace (past the end of a buffer, undefined, is none). */
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -90,18 +105,6 @@ function isSpace(c: number): boolean {
 function skipSpace(bytes: Buffer, i: number): number {
   while (isSpace(bytes[i])) i++;
   return i;
-}
-
-/** At a quote: the offset after its closing quote, or undefined when it has none. */
-function stringEnd(bytes: Buffer, i: number): number | undefined {
-  for (let from = i + 1; ; ) {
-    const quote = bytes.indexOf(QUOTE, from);
-    if (quote === -1) return undefined;
-    let slashes = 0;
-    while (bytes[quote - 1 - slashes] === BACKSLASH) slashes++;
-    if (slashes % 2 === 0) return quote + 1;
-    from = quote + 1;
-  }
 }
 
 /** The string, number, true, false or null at `i` and the offset after it; undefined for anything else (an object or array is not skipped here). */
@@ -132,6 +135,27 @@ function parseJson(text: string): unknown {
   return undefined;
 }
 
+/** What `minify` copies into, reused from entry to entry (the caller copies the body out of it). */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+/** An entry larger than this gets a buffer of its own, which is not kept. */
+const SCRATCH_KEPT = 1 << 20;
+
+function outputFor(size: number): Buffer {
+  if (size <= scratch.length) return scratch;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: memory only: a buffer of its own or a grown scratch hold the same bytes
+  if (size > SCRATCH_KEPT) return Buffer.allocUnsafe(size);
+  scratch = Buffer.allocUnsafe(size);
+  return scratch;
+}
+
+/** Copies `bytes[from..to)` into `out` at `n`; returns the new end. A short run is copied faster here than through a call into Node. */
+function copyRun(bytes: Buffer, from: number, to: number, out: Buffer, n: number): number {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: speed only: both ways copy the same bytes
+  if (to - from >= 32) return n + bytes.copy(out, n, from, to);
+  for (let i = from; i < to; i++) out[n++] = bytes[i];
+  return n;
+}
+
 /**
  * Copies the value at `i` without the whitespace outside its strings (the
  * inverse of JSON.stringify's indentation); returns the copy and the offset
@@ -140,7 +164,7 @@ function parseJson(text: string): unknown {
  */
 function minify(bytes: Buffer, i: number): { bytes: Buffer; end: number } | undefined {
   // Stryker disable next-line ArithmeticOperator: the capacity only: the copy never holds more than the bytes after i, so a larger buffer holds the same bytes
-  const out = Buffer.allocUnsafe(bytes.length - i);
+  const out = outputFor(bytes.length - i);
   let n = 0;
   let depth = 0;
   // Stryker disable next-line EqualityOperator: one more turn at bytes.length, where bytes[i] is undefined: it takes no branch that returns (it is copied as a 0 past the value), and the loop ends with the same undefined
@@ -149,7 +173,7 @@ function minify(bytes: Buffer, i: number): { bytes: Buffer; end: number } | unde
     if (c === QUOTE) {
       const end = stringEnd(bytes, i);
       if (end === undefined) return undefined;
-      n += bytes.copy(out, n, i, end);
+      n = copyRun(bytes, i, end, out, n);
       i = end;
       if (depth === 0) return { bytes: out.subarray(0, n), end: i };
       continue;
