@@ -62,13 +62,19 @@ class ReportV2Controller {
 
 const EMEA_1 = 'GET /report?region=EMEA&store=1';
 
-describe.each(ADAPTERS)('keeping data fresh (%s)', (adapter: AdapterName) => {
+/** Every adapter, served before Nest's router (the default here: nothing else applies) and by the interceptor. */
+const VARIANTS = ADAPTERS.flatMap((adapter) => [
+  [adapter, 'auto'],
+  [adapter, false],
+] as const);
+
+describe.each(VARIANTS)('keeping data fresh (%s, earlyHits: %s)', (adapter: AdapterName, earlyHits: 'auto' | false) => {
   let dir: ReturnType<typeof tempDir>;
   let app: INestApplication | undefined;
   const file = () => dir.file('cache.json');
   const start = async (controller: Type = ReportController, options: Partial<PrecomputeModuleOptions> = {}) => {
     const logger = new MemoryLogger();
-    app = await createTestApp({ adapter, precompute: { cacheFile: file(), ...options }, controllers: [controller], logger });
+    app = await createTestApp({ adapter, precompute: { cacheFile: file(), earlyHits, ...options }, controllers: [controller], logger });
     return { app, logger, service: app.get(PrecomputeService) };
   };
   const stop = async () => {
@@ -110,6 +116,8 @@ describe.each(ADAPTERS)('keeping data fresh (%s)', (adapter: AdapterName) => {
     generation = 2;
     closeGate();
     const { logger } = await start();
+    // The variant is the path it says
+    await logger.waitFor(earlyHits === 'auto' ? 'hits are answered early' : 'hits are answered by the interceptor');
     // Startup did not wait for the refresh
     const stale = await Promise.all(Array.from({ length: 10 }, () => get('/report?store=1&region=EMEA').expect(200)));
     for (const res of stale) expect(res.body.generation).toBe(1);
