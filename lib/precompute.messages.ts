@@ -126,6 +126,12 @@ export const messages = {
     'Mounting the directory instead of the file lets it be replaced atomically.',
   cacheFileSymlink: (file: string, target: string) =>
     `${file} is a symbolic link: writing through to ${target} and watching it there (its journal and lock sit beside it)`,
+  cacheFileLinkReplaced: (file: string, target: string, otherTarget?: string) =>
+    `${file} was a symbolic link to ${target} and is now ${otherTarget ? `a link to ${otherTarget}` : 'a regular file'}: an editor or \`sed -i\` ` +
+    'saves by writing a new file and renaming it over the link. This process goes on serving and writing ' +
+    `${target} and does not read ${file}: an edit saved there is not served, and the next start would read ${file} instead. ` +
+    `Fix: restore the link (\`ln -sf ${target} ${file}\`) and make the edit in ${target} (\`sed -i --follow-symlinks\` edits through the link).`,
+  cacheFileLinkRestored: (file: string, target: string) => `${file} is a symbolic link to ${target} again`,
   cacheFileLeftovers: (file: string, removed: readonly string[], finished?: string) =>
     `${file}: removed ${removed.length} temporary file(s) of processes that are gone (${removed.join(', ')})` +
     (finished ? `; finished writing ${file} from ${finished}, which a crash had interrupted` : ''),

@@ -60,6 +60,9 @@ export class JsonFileStore implements PrecomputeStore {
   private lock!: FileLock;
   private logger!: LoggerService;
   private watcher?: CacheFileWatcher;
+  /** Watches the symbolic link the file was configured through, if it was. */
+  private linkWatcher?: CacheFileWatcher;
+  private linkReplacedLogged = false;
   private retry!: WriteRetry;
   private readonly writer: JournaledWriter;
   private readonly listeners: Array<(keys: readonly string[]) => void> = [];
@@ -115,6 +118,10 @@ export class JsonFileStore implements PrecomputeStore {
       this.watcher = new CacheFileWatcher([this.path, this.journal.path], () => void this.reloadInBackground());
       const error = this.watcher.start();
       if (error) this.logger.warn(`Cannot watch ${this.describe()} for edits (${error.message}); edits are read at the next start`);
+      if (this.linked()) {
+        this.linkWatcher = new CacheFileWatcher([resolve(this.options.file)], () => void this.checkLink());
+        this.linkWatcher.start();
+      }
     }
   }
 
@@ -153,6 +160,7 @@ export class JsonFileStore implements PrecomputeStore {
 
   async close(): Promise<void> {
     this.watcher?.stop();
+    this.linkWatcher?.stop();
     this.retry?.stop();
     await this.writer.compact();
     this.retry?.stop();
@@ -188,6 +196,29 @@ export class JsonFileStore implements PrecomputeStore {
     } catch (error) {
       this.logger.error(`Could not release the lock on ${this.describe()}: ${(error as Error).message}`);
     }
+  }
+
+  /** Whether the file was configured through a symbolic link (written through to its target). */
+  private linked(): boolean {
+    return this.path !== resolve(this.options.file);
+  }
+
+  /**
+   * A symbolic link replaced (an editor or `sed -i` renames a new file over
+   * it): this process cannot tell where the truth is, so it keeps writing the
+   * target and says what to do, once per replacement (checked by the link's
+   * watcher, and before each compaction when the watcher is off).
+   */
+  private async checkLink(): Promise<void> {
+    if (!this.linked()) return;
+    const now = await resolveCacheFile(this.options.file);
+    if (now === this.path) {
+      if (this.linkReplacedLogged) this.logger.log(messages.cacheFileLinkRestored(this.describe(), this.path));
+      this.linkReplacedLogged = false;
+      return;
+    }
+    if (!this.linkReplacedLogged) this.logger.error(messages.cacheFileLinkReplaced(this.describe(), this.path, now === resolve(this.options.file) ? undefined : now));
+    this.linkReplacedLogged = true;
   }
 
   /** The index of entry hashes serves the watcher's re-reads: without the watcher, no need to hash every entry. */
@@ -310,6 +341,7 @@ export class JsonFileStore implements PrecomputeStore {
    */
   private rewrite(snapshot: () => void): Promise<boolean> {
     return this.withLock(async () => {
+      await this.checkLink();
       await this.load(false);
       for (let attempt = 1; ; attempt++) {
         if (this.diskBroken) {

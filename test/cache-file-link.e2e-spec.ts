@@ -1,0 +1,108 @@
+/**
+ * A cache file configured through a symbolic link (into a volume) whose link a
+ * person's tool replaces: `sed -i` writes a new file and renames it over the
+ * link. The app keeps its data in the target and says, once, what happened and
+ * how to restore the link; with the watcher on at once, with it off at the
+ * next compaction. Real files, a real `sed`, on both adapters.
+ */
+import 'reflect-metadata';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Query, type INestApplication } from '@nestjs/common';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import request from 'supertest';
+import { Precomputed, PrecomputeService } from '../lib';
+import { ADAPTERS, createTestApp, MemoryLogger, type AdapterName } from './helpers/test-app';
+import { tempDir } from './helpers/temp-dir';
+import { waitUntil } from './helpers/waits';
+
+let generation = 1;
+
+@Controller('report')
+class ReportController {
+  @Get()
+  @Precomputed({ params: { region: ['EMEA', 'APAC'] } })
+  get(@Query('region') region: string) {
+    return { region, generation };
+  }
+}
+
+const EMEA = 'GET /report?region=EMEA';
+
+const VARIANTS = ADAPTERS.flatMap((adapter) => [
+  [adapter, true],
+  [adapter, false],
+] as const);
+
+describe.each(VARIANTS)('a symbolic link to the cache file replaced by sed -i (%s, watchFile: %s)', (adapter: AdapterName, watchFile: boolean) => {
+  let dir: ReturnType<typeof tempDir>;
+  let app: INestApplication | undefined;
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    dir.cleanup();
+  });
+
+  it('keeps serving and writing the target, says once what happened and how to restore the link, and never loses a result', async () => {
+    dir = tempDir();
+    generation = 1;
+    mkdirSync(dir.file('app'));
+    mkdirSync(dir.file('volume'));
+    const link = dir.file('app/cache.json');
+    const target = dir.file('volume/real.json');
+    symlinkSync('../volume/real.json', link);
+    const logger = new MemoryLogger();
+    app = await createTestApp({ adapter, precompute: { cacheFile: link, watchFile }, controllers: [ReportController], logger });
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+
+    // The person edits through the link with sed -i: the link becomes a regular file holding the edit
+    execFileSync('sed', ['-i', 's/"generation": 1/"generation": 99/', link]);
+    expect(lstatSync(link).isFile()).toBe(true);
+    const message = `${link} was a symbolic link to ${target} and is now a regular file`;
+    // The link's watcher notices at once; without it, the compaction at shutdown looks
+    if (watchFile) expect(await logger.waitFor(message)).toContain(`Fix: restore the link (\`ln -sf ${target} ${link}\`)`);
+
+    // The app serves and writes the target, as before the replacement
+    generation = 3;
+    await app.get(PrecomputeService).refresh({ params: { region: 'APAC' } });
+    const served = await request(app.getHttpServer()).get('/report?region=APAC').expect(200);
+    expect(served.body.generation).toBe(3);
+    await app.close();
+    app = undefined;
+    const inTarget = JSON.parse(readFileSync(target, 'utf8')).entries;
+    expect(inTarget['GET /report?region=APAC'].value.generation).toBe(3);
+    expect(inTarget[EMEA].value.generation).toBe(1);
+    // Said once, with the fix, however many compactions followed
+    const said = logger.lines.filter((line) => line.includes(message));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain(`Fix: restore the link (\`ln -sf ${target} ${link}\`)`);
+  });
+
+  it('notices the link restored, and a second replacement after it', async () => {
+    dir = tempDir();
+    mkdirSync(dir.file('app'));
+    mkdirSync(dir.file('volume'));
+    const link = dir.file('app/cache.json');
+    const target = dir.file('volume/real.json');
+    symlinkSync(target, link);
+    const logger = new MemoryLogger();
+    app = await createTestApp({ adapter, precompute: { cacheFile: link, watchFile }, controllers: [ReportController], logger });
+    const replaced = `${link} was a symbolic link to ${target} and is now a regular file`;
+    const restored = `${link} is a symbolic link to ${target} again`;
+    const service = app.get(PrecomputeService);
+    /** With the watcher, it notices; without it, a compaction looks (refreshes add journal lines until one folds them). */
+    const noticed = (text: string, times: number) =>
+      waitUntil(async () => {
+        if (logger.lines.filter((line) => line.includes(text)).length === times) return true;
+        if (!watchFile) await service.refresh();
+        return undefined;
+      }, `"${text}" logged ${times} time(s)`);
+    execFileSync('sed', ['-i', 's/"generation"/"generation"/', link]);
+    await noticed(replaced, 1);
+    execFileSync('ln', ['-sf', target, link]);
+    await noticed(restored, 1);
+    execFileSync('sed', ['-i', 's/"generation"/"generation"/', link]);
+    await noticed(replaced, 2);
+  });
+});
