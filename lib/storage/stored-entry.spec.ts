@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { entryOf, entryText, entryValue, isEdited, TEXT_AS_BYTES, type CacheEntry, type EncodedResponse } from './cache-entry';
 import { toEntry } from './json-file/cache-file-format';
-import { readStoredResponse, storedJson, storedMeta, storedTime, storedValueText } from './stored-entry';
+import { parseStoredTime, readStoredResponse, storedJson, storedMeta, storedTime, storedValueText } from './stored-entry';
 
 const PDF = Buffer.from('%PDF-1.4\n\u0000\u00ff tail', 'latin1');
 const RESPONSES: Record<string, EncodedResponse> = {
@@ -142,5 +142,12 @@ describe('storedTime', () => {
   it('formats each time as ISO 8601, however calls for the same and other times alternate', () => {
     const times = [0, Date.UTC(2026, 10, 27, 23, 59, 59, 999), Date.UTC(2026, 10, 27, 23, 59, 59, 999), 1, 0, 1];
     expect(times.map(storedTime)).toEqual(times.map((ms) => new Date(ms).toISOString()));
+  });
+});
+
+describe('parseStoredTime', () => {
+  it('reads each text as Date.parse does, however calls for the same and other texts alternate', () => {
+    const texts = ['2026-11-27T23:36:11.073Z', '2026-11-27T23:36:11.073Z', 'not a date', '', '1970-01-01T00:00:00.000Z', '2026-11-27T23:36:11.073Z'];
+    expect(texts.map(parseStoredTime)).toEqual(texts.map((text) => Date.parse(text)));
   });
 });

@@ -67,6 +67,15 @@ export function storedTime(ms: number): string {
   return lastTime.text;
 }
 
+/** The last text `parseStoredTime` read. */
+let lastParsed = { text: '', ms: Number.NaN };
+
+/** `Date.parse` of a stored `computedAt` (NaN when it is not a date); an entry's neighbours in the file share it by the dozen. */
+export function parseStoredTime(text: string): number {
+  if (text !== lastParsed.text) lastParsed = { text, ms: Date.parse(text) };
+  return lastParsed.ms;
+}
+
 /** A JSON body held as text is encoded here once, to be indented from its bytes. */
 const compactBytes = new ByteSink();
 

@@ -1,7 +1,7 @@
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { CacheEntry } from '../cache-entry';
 import { ByteSink } from '../byte-sink';
-import { readStoredResponse, storedMeta, StoredEntryError, storedTime, writeStoredValue } from '../stored-entry';
+import { readStoredResponse, storedMeta, StoredEntryError, parseStoredTime, storedTime, writeStoredValue } from '../stored-entry';
 
 /** Marks a file as this module's, and the version of its layout. */
 export const FILE_FORMAT = 'nestjs-precompute/1';
@@ -56,7 +56,7 @@ export function toEntry(key: string, raw: unknown, file: string, jsonBody?: stri
   if (!isObject(raw) || (jsonBody === undefined && !Object.hasOwn(raw, 'value'))) {
     throw new CacheFileError(file, `entry "${key}" must be an object with a "value" field`);
   }
-  const computedAt = raw.computedAt === undefined ? 0 : Date.parse(String(raw.computedAt));
+  const computedAt = raw.computedAt === undefined ? 0 : parseStoredTime(String(raw.computedAt));
   if (Number.isNaN(computedAt)) {
     throw new CacheFileError(file, `entry "${key}" has a "computedAt" that is not a date`);
   }
@@ -70,15 +70,22 @@ export function toEntry(key: string, raw: unknown, file: string, jsonBody?: stri
     if (error instanceof StoredEntryError) throw new CacheFileError(file, error.message);
     throw error;
   }
-  return {
+  // Built field by field in one order (no spreads): a warm start makes a million of these
+  const entry: Mutable<CacheEntry> = {
     key,
-    ...response,
+    kind: response.kind,
+    body: response.body,
     computedAt,
     // An entry a person added has no hash: it counts as edited
     hash: typeof raw.hash === 'string' ? raw.hash : '',
-    ...(raw.version === undefined ? {} : { version: raw.version }),
   };
+  if (response.status !== undefined) entry.status = response.status;
+  if (response.file !== undefined) entry.file = response.file;
+  if (raw.version !== undefined) entry.version = raw.version;
+  return entry;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** One entry of the file, indented to sit inside `entries`, encoded into `sink`. */
 export function writeEntry(sink: ByteSink, entry: CacheEntry): void {
