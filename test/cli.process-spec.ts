@@ -1,7 +1,9 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { startRedis, type RedisServer } from './helpers/redis-server';
 import { tempDir } from './helpers/temp-dir';
 
 const CLI = resolve('.build/lib/cli/main.js');
@@ -81,5 +83,38 @@ describe('the nestjs-precompute CLI', () => {
     expect(verified.out).toContain('StoresController.summary: 4 combinations, 0 missing, 0 stale');
     expect(verified.out).toContain('StoresController.bySubregion: 4 combinations, 0 missing, 0 stale');
     expect(verified.out).toContain('StoresController.monthlyTarget: 12 combinations, 0 missing, 0 stale');
+  });
+});
+
+describe('the CLI on a Redis store', () => {
+  const REDIS_MODULE = resolve('.build/test/fixtures/cli-redis-app.module.js');
+  let redis: RedisServer;
+  let admin: Redis;
+  beforeAll(async () => {
+    redis = await startRedis();
+    admin = new Redis(redis.url);
+  });
+  afterAll(async () => {
+    admin.disconnect();
+    await redis.stop();
+  });
+
+  // Every entry held, and a local memory of about three of the ten entries: verify reads the others from Redis
+  it.each([
+    ['every entry in memory', {}],
+    ['localCache at a third of the data', { LOCAL_MAX_BYTES: '1000' }],
+  ])('verify passes on a complete Redis and fails on a missing combination (%s)', async (name, local: Record<string, string>) => {
+    const env = { REDIS_URL: redis.url, REDIS_PREFIX: `cli-${local.LOCAL_MAX_BYTES ?? 'all'}`, ...local };
+    const built = cli(['build', '--module', REDIS_MODULE], env);
+    expect(built.out).toContain('0 cached, 10 computed, 0 failed');
+    const ok = cli(['verify', '--module', REDIS_MODULE], env);
+    expect(ok.out).toContain('CliController.get: 10 combinations, 0 missing, 0 stale');
+    expect(ok.code).toBe(0);
+    await admin.hdel(`${env.REDIS_PREFIX}:entries`, 'GET /cli?x=7');
+    const missing = cli(['verify', '--module', REDIS_MODULE], env);
+    expect(missing.out).toContain('CliController.get: 10 combinations, 1 missing, 0 stale');
+    expect(missing.code).toBe(1);
+    // verify computed nothing
+    expect(await admin.hlen(`${env.REDIS_PREFIX}:entries`)).toBe(9);
   });
 });

@@ -114,7 +114,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       app = await NestFactory.createApplicationContext(rootModule, { logger: new CliLogger(process.stdout, true), abortOnError: false });
       await app.init();
     }
-    return args.command === 'build' ? await build(app) : verify(app);
+    return args.command === 'build' ? await build(app) : await verify(app);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n\n${USAGE}\n`);
@@ -153,7 +153,10 @@ async function build(app: INestApplicationContext): Promise<number> {
   return summary.failed > 0 ? 1 : 0;
 }
 
-function verify(app: INestApplicationContext): number {
+/** Entries `verify` reads from the store at once, when it must read them (a bounded local memory). */
+const VERIFY_BATCH = 1000;
+
+async function verify(app: INestApplicationContext): Promise<number> {
   const store = app.get<PrecomputeStore>(PRECOMPUTE_STORE);
   const policy = app.get(FreshnessPolicy);
   const plans = app.get(HandlerPlans);
@@ -161,10 +164,15 @@ function verify(app: INestApplicationContext): number {
   for (const handler of app.get(PrecomputeRegistry).all()) {
     let missing = 0;
     let stale = 0;
-    for (const combination of plans.of(handler)) {
-      const entry = store.get(combination.key);
-      if (!entry) missing++;
-      else if (policy.isStale(handler, entry)) stale++;
+    const combinations = plans.of(handler);
+    // A store holding part of its entries in memory (RedisStore's localCache) reads the others, a batch at a time
+    for (let start = 0; start < combinations.length; start += VERIFY_BATCH) {
+      const batch = combinations.slice(start, start + VERIFY_BATCH);
+      const entries = await Promise.all(batch.map((combination) => store.get(combination.key) ?? store.fetch?.(combination.key)));
+      for (const entry of entries) {
+        if (!entry) missing++;
+        else if (policy.isStale(handler, entry)) stale++;
+      }
     }
     problems += missing + stale;
     process.stdout.write(`${handler.name}: ${handler.total} combinations, ${missing} missing, ${stale} stale\n`);
