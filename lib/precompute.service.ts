@@ -53,8 +53,8 @@ export class PrecomputeService {
   status(): HandlerStatus[] {
     return this.registry.all().map((handler) => {
       const next = this.cron.nextRun(handler);
-      // One pass over the plan for both figures (4xx answers present only when there are some)
-      const { cached, answered } = this.plans.held(handler);
+      // One pass over the plan for every figure, reused while nothing changed (4xx answers present only when there are some)
+      const { cached, answered } = this.collector.figures(handler);
       const counts = {
         handler: handler.name,
         // The version's label too (`-H 'X-API-Version: 2'`): versions of one path are different routes

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { createEntry, type CacheEntry } from '../storage/cache-entry';
-import { entryFigures } from './entry-figures';
+import { createEntry, entryOf, type CacheEntry } from '../storage/cache-entry';
+import { entryFigures, figuresHold } from './entry-figures';
 
 const HOUR = 3_600_000;
 
@@ -13,7 +13,14 @@ describe('entryFigures', () => {
 
   it('counts cached and stale entries and their UTF-8 bytes, skipping missing ones', () => {
     const figures = entryFigures([fresh, undefined, older], HOUR, isStale);
-    expect(figures).toEqual({ cached: 2, stale: 0, bytes: '{"x":1}'.length + '{"x":"é"}'.length + 1, nextStaleAt: older.computedAt + HOUR });
+    expect(figures).toEqual({
+      cached: 2,
+      stale: 0,
+      bytes: '{"x":1}'.length + '{"x":"é"}'.length + 1,
+      answered: {},
+      nextStaleAt: older.computedAt + HOUR,
+      freshUntil: older.computedAt + HOUR,
+    });
   });
 
   it('a stale entry makes the next refresh due now', () => {
@@ -26,6 +33,42 @@ describe('entryFigures', () => {
   it('without a TTL nothing is due, and a hand edit is never due', () => {
     expect(entryFigures([fresh, stale], undefined, () => false).nextStaleAt).toBeUndefined();
     const edited: CacheEntry = { ...stale, body: '[9]' };
-    expect(entryFigures([edited], HOUR, isStale)).toEqual({ cached: 1, stale: 1, bytes: 3 });
+    expect(entryFigures([edited], HOUR, isStale)).toEqual({ cached: 1, stale: 1, bytes: 3, answered: {} });
+  });
+
+  it('counts stored 4xx answers by status, and says when a fresh entry, edited or not, turns stale', () => {
+    const missing = entryOf('GET /a?x=4', { kind: 'json', body: '{"statusCode":404}', status: 404 }, undefined, now - HOUR / 4);
+    const gone = entryOf('GET /a?x=5', { kind: 'json', body: '{"statusCode":410}', status: 410 }, undefined, now - HOUR / 4);
+    const editedFresh: CacheEntry = { ...older, body: '{"x":"edited"}' };
+    const figures = entryFigures([missing, gone, { ...missing, key: 'GET /a?x=6' }, editedFresh, stale], HOUR, isStale);
+    expect(figures.answered).toEqual({ 404: 2, 410: 1 });
+    // The edited entry turns stale first (its TTL counts for the stale figure), though it is never refreshed
+    expect(figures.freshUntil).toBe(older.computedAt + HOUR);
+    expect(figures.nextStaleAt).toBeLessThanOrEqual(Date.now());
+    expect(entryFigures([fresh], undefined, () => false).freshUntil).toBeUndefined();
+  });
+});
+
+describe('figuresHold', () => {
+  const plan = [1, 2];
+  const figures = { cached: 1, stale: 0, bytes: 1, answered: {}, freshUntil: 1000 };
+  const last = { plan, generation: 7, figures };
+
+  it('holds while the plan, the store and the time let nothing change', () => {
+    expect(figuresHold(last, { plan, generation: 7 }, 1000)).toBe(true);
+    expect(figuresHold({ ...last, figures: { ...figures, freshUntil: undefined } }, { plan, generation: 7 }, Number.MAX_SAFE_INTEGER)).toBe(true);
+  });
+
+  it.each([
+    ['the store changed', { plan, generation: 8 }, 500],
+    ['the store reports no changes', { plan, generation: undefined }, 500],
+    ['another plan (the domains were read again)', { plan: [1, 2], generation: 7 }, 500],
+    ['an entry turned stale since', { plan, generation: 7 }, 1001],
+  ])('does not hold when %s', (_, current, now) => {
+    expect(figuresHold(last, current, now)).toBe(false);
+  });
+
+  it('does not hold for figures counted from a store that reports no changes', () => {
+    expect(figuresHold({ plan, figures }, { plan, generation: undefined }, 0)).toBe(false);
   });
 });

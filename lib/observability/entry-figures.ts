@@ -8,6 +8,10 @@ export interface EntryFigures {
   readonly bytes: number;
   /** Epoch ms when the next entry turns stale (in the past: a stale entry awaits its refresh); undefined: none will. */
   readonly nextStaleAt?: number;
+  /** Stored 4xx answers by status (empty when there are none). */
+  readonly answered: Readonly<Record<number, number>>;
+  /** Epoch ms when an entry fresh now turns stale, the first time these figures change without the store changing; undefined: never. */
+  readonly freshUntil?: number;
 }
 
 const sizes = new WeakMap<CacheEntry, number>();
@@ -35,15 +39,41 @@ export function entryFigures(
   let stale = 0;
   let bytes = 0;
   let nextStaleAt: number | undefined;
+  let freshUntil: number | undefined;
+  const answered: Record<number, number> = {};
   for (const entry of entries) {
     if (!entry) continue;
     cached++;
     bytes += sizeOf(entry);
+    if (entry.status !== undefined) answered[entry.status] = (answered[entry.status] ?? 0) + 1;
     const isStaleNow = isStale(entry);
     if (isStaleNow) stale++;
+    // A fresh entry, edited or not, counts as stale once its TTL is over
+    const until = isStaleNow || ttlMs === undefined ? undefined : entry.computedAt + ttlMs;
+    if (until !== undefined && (freshUntil === undefined || until < freshUntil)) freshUntil = until;
     if (isEdited(entry)) continue;
-    const at = isStaleNow ? Date.now() : ttlMs === undefined ? undefined : entry.computedAt + ttlMs;
+    const at = isStaleNow ? Date.now() : until;
     if (at !== undefined && (nextStaleAt === undefined || at < nextStaleAt)) nextStaleAt = at;
   }
-  return { cached, stale, bytes, ...(nextStaleAt === undefined ? {} : { nextStaleAt }) };
+  return { cached, stale, bytes, answered, ...(nextStaleAt === undefined ? {} : { nextStaleAt }), ...(freshUntil === undefined ? {} : { freshUntil }) };
+}
+
+/** Figures with what they were counted from: a handler's plan, and the store's `generation()` then. */
+export interface CountedFigures {
+  readonly plan: readonly unknown[];
+  readonly generation?: number;
+  readonly figures: EntryFigures;
+}
+
+/**
+ * Whether figures counted before still hold `now`: the same plan, a store that
+ * reports its changes and reports none since, and no entry past its TTL since.
+ */
+export function figuresHold(last: CountedFigures, current: { readonly plan: readonly unknown[]; readonly generation?: number }, now: number): boolean {
+  return (
+    current.generation !== undefined &&
+    last.generation === current.generation &&
+    last.plan === current.plan &&
+    (last.figures.freshUntil === undefined || now <= last.figures.freshUntil)
+  );
 }

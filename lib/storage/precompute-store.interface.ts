@@ -51,6 +51,12 @@ export interface PrecomputeStore {
    * it on a miss before answering live; stores holding everything omit it.
    */
   fetch?(key: string): Promise<CacheEntry | undefined>;
+  /**
+   * Optional: a number that changes whenever `get()` may answer differently
+   * for some key. `status()` (and health checks, gauges) reuse their counts
+   * while it stays the same; a store without it is counted on every call.
+   */
+  generation?(): number;
   /** Calls `listener` with the keys whose entries changed from outside this process. */
   onExternalChange(listener: (keys: readonly string[]) => void): void;
   /** For logs: `cache.json`, `redis://.../prefix`. */

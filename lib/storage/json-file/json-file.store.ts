@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import type { InvalidFilePolicy } from '../../interfaces/precompute-module-options.interface';
 import { messages } from '../../precompute.messages';
 import type { CacheEntry } from '../cache-entry';
+import { ChangeCountingMap } from '../change-counting-map';
 import type { Claim, PrecomputeStore, StoreContext } from '../precompute-store.interface';
 import { finishInterruptedWrites, fileSignature, writeAtomically } from './atomic-write';
 import { CacheFileError } from './cache-file-format';
@@ -45,7 +46,7 @@ const MAX_COMPACTION_ATTEMPTS = 10;
 export class JsonFileStore implements PrecomputeStore {
   /** The file written: the configured path, or the target of a symlink. */
   path: string;
-  private readonly memory = new Map<string, CacheEntry>();
+  private readonly memory = new ChangeCountingMap<string, CacheEntry>();
   /** The entries as the file held them when this process last read or wrote it. */
   private disk = new Map<string, CacheEntry>();
   /** The journal as this process knows it (what it read, and its own appends since): its inode and what it holds per key. */
@@ -131,6 +132,10 @@ export class JsonFileStore implements PrecomputeStore {
 
   entries(): IterableIterator<CacheEntry> {
     return this.memory.values();
+  }
+
+  generation(): number {
+    return this.memory.changes;
   }
 
   onExternalChange(listener: (keys: readonly string[]) => void): void {

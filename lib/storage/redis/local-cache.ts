@@ -17,6 +17,8 @@ export class LocalCache {
   private readonly map = new Map<string, CacheEntry>();
   private readonly sizes = new Map<string, number>();
   private used = 0;
+  /** Entries set or dropped so far (a reorder by `get` is none): part of the store's `generation()`. */
+  changes = 0;
 
   constructor(readonly maxBytes = Infinity) {}
 
@@ -53,6 +55,7 @@ export class LocalCache {
   }
 
   set(entry: CacheEntry): void {
+    this.changes++;
     this.delete(entry.key);
     const size = this.bounded ? entrySize(entry) : 0;
     // An entry larger than the whole budget is not kept: it would evict everything else
@@ -69,6 +72,7 @@ export class LocalCache {
   delete(key: string): boolean {
     const size = this.sizes.get(key);
     if (size === undefined) return false;
+    this.changes++;
     this.map.delete(key);
     this.sizes.delete(key);
     this.used -= size;

@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import type { Redis, RedisOptions } from 'ioredis';
 import { messages } from '../../precompute.messages';
 import type { CacheEntry } from '../cache-entry';
+import { ChangeCountingMap } from '../change-counting-map';
 import type { Claim, PrecomputeStore, StoreContext } from '../precompute-store.interface';
 import { LocalCache } from './local-cache';
 import { createRedisClient } from './redis-client';
@@ -55,10 +56,10 @@ type Pending = { readonly op: 'put'; readonly entry: CacheEntry } | { readonly o
  */
 export class RedisStore implements PrecomputeStore {
   private readonly local: LocalCache;
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending = new ChangeCountingMap<string, Pending>();
   private readonly fetching = new Map<string, Promise<CacheEntry | undefined>>();
   /** Entries of outstanding claims: kept past the bound, so the claimer's re-check sees what the claim read. */
-  private readonly claimed = new Map<string, CacheEntry>();
+  private readonly claimed = new ChangeCountingMap<string, CacheEntry>();
   private readonly listeners: Array<(keys: readonly string[]) => void> = [];
   private readonly instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly prefix: string;
@@ -175,6 +176,11 @@ export class RedisStore implements PrecomputeStore {
 
   entries(): IterableIterator<CacheEntry> {
     return this.local.values();
+  }
+
+  generation(): number {
+    // What get() answers from: memory, and with a bound the changes not yet in Redis and the claimed keys
+    return this.local.changes + this.pending.changes + this.claimed.changes;
   }
 
   onExternalChange(listener: (keys: readonly string[]) => void): void {
