@@ -130,7 +130,9 @@ export const messages = {
     `${file} was a symbolic link to ${target} and is now ${otherTarget ? `a link to ${otherTarget}` : 'a regular file'}: an editor or \`sed -i\` ` +
     'saves by writing a new file and renaming it over the link. This process goes on serving and writing ' +
     `${target} and does not read ${file}: an edit saved there is not served, and the next start would read ${file} instead. ` +
-    `Fix: restore the link (\`ln -sf ${target} ${file}\`) and make the edit in ${target} (\`sed -i --follow-symlinks\` edits through the link).`,
+    `Fix, keeping the edit: copy the file into the target (\`cp ${file} ${target}.edit && mv ${target}.edit ${target}\`; ` +
+    'it is read as a save from an older copy: your edits win, newer values are kept), then restore the link ' +
+    `(\`ln -sf ${target} ${file}\`). Restoring the link first would delete the edit. Next time, edit through the link with \`sed -i --follow-symlinks\`.`,
   cacheFileLinkRestored: (file: string, target: string) => `${file} is a symbolic link to ${target} again`,
   cacheFileLeftovers: (file: string, removed: readonly string[], finished?: string) =>
     `${file}: removed ${removed.length} temporary file(s) of processes that are gone (${removed.join(', ')})` +

@@ -73,7 +73,7 @@ const CHOICES: ReadonlyArray<[keyof PrecomputeModuleOptions, readonly unknown[]]
  * `environment` (see precompute.environment.ts), so a deployment can override code.
  */
 /** What `setOptionOverrides` may override. */
-export type OptionOverrides = Partial<Pick<PrecomputeModuleOptions, 'cacheFile' | 'startup'>>;
+export type OptionOverrides = Partial<Pick<PrecomputeModuleOptions, 'cacheFile' | 'startup' | 'versionChangeAtStartup'>>;
 
 // On globalThis: the CLI and an app that loads another copy of this package share it
 const OVERRIDES = Symbol.for('nestjs-precompute.option-overrides');

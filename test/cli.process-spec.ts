@@ -42,8 +42,25 @@ describe('the nestjs-precompute CLI', () => {
     const missing = cli(['verify', '--module', MODULE, '--cache-file', file]);
     expect(missing.code).toBe(1);
     expect(missing.out).toContain('1 missing');
+    // It names what is missing
+    expect(missing.out).toContain('  missing: GET /cli?x=2\n');
     // verify computed nothing
     expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).entries)).toHaveLength(2);
+  });
+
+  it('build after a version bump recomputes every entry of the older version before it exits, and verify then passes', () => {
+    const file = dir.file('versioned.json');
+    expect(cli(['build', '--module', MODULE, '--cache-file', file], { CLI_VERSION: '1' }).code).toBe(0);
+    const outdated = cli(['verify', '--module', MODULE, '--cache-file', file], { CLI_VERSION: '2' });
+    expect(outdated.code).toBe(1);
+    expect(outdated.out).toContain('CliController.get: 3 combinations, 0 missing, 3 stale');
+    expect(outdated.out).toContain('  stale: GET /cli?x=1\n');
+    const built = cli(['build', '--module', MODULE, '--cache-file', file], { CLI_VERSION: '2' });
+    expect(built.code).toBe(0);
+    expect(built.out).toContain('0 cached, 3 computed, 0 failed');
+    const entries = JSON.parse(readFileSync(file, 'utf8')).entries;
+    expect(Object.values<{ version: string }>(entries).map((entry) => entry.version)).toEqual(['2', '2', '2']);
+    expect(cli(['verify', '--module', MODULE, '--cache-file', file], { CLI_VERSION: '2' }).code).toBe(0);
   });
 
   it('build exits 1 when a combination fails, keeping the others', () => {

@@ -8,6 +8,7 @@ import { Precomputed, PrecomputeService, type PrecomputeModuleOptions } from '..
 import { CallLog } from './helpers/call-log';
 import { ADAPTERS, createTestApp, MemoryLogger, type AdapterName } from './helpers/test-app';
 import { tempDir } from './helpers/temp-dir';
+import { waitUntil } from './helpers/waits';
 
 enum Region {
   EMEA = 'EMEA',
@@ -176,6 +177,19 @@ describe.each(VARIANTS)('keeping data fresh (%s, earlyHits: %s)', (adapter: Adap
       'ReportController.get: MARS is not a precomputed value of "region"',
     );
     expect(service.keyOf(ReportController, 'get', { region: 'EMEA', store: 3 })).toBe('GET /report?region=EMEA&store=3');
+  });
+
+  it('a refresh the shutdown cuts short says how many it left for the next start', async () => {
+    closeGate();
+    const { service, logger } = await start(ReportController, { concurrency: 1 });
+    const refreshing = service.refresh();
+    await waitUntil(() => (calls.count() === 1 ? true : undefined), 'the first refresh to start');
+    const closing = stop();
+    gate.release();
+    await closing;
+    await refreshing;
+    expect(calls.count()).toBe(1);
+    expect(logger.lines.some((line) => line.includes('Refreshed 6 combinations (on demand): computed 1, failed 0') && line.includes('; 5 left for the next start (the app shut down)'))).toBe(true);
   });
 
   it('invalidate() drops entries: the next request runs live and stores its result', async () => {

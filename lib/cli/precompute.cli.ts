@@ -103,7 +103,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   }
   if (args.command === 'redis-export' || args.command === 'redis-import') return moveRedisData(args);
   const cacheFile = args.flags.get('--cache-file');
-  setOptionOverrides({ ...(cacheFile ? { cacheFile } : {}), startup: args.command === 'build' ? 'blocking' : 'off' });
+  // build computes everything the app would, entries of an older `version` included, before it exits
+  setOptionOverrides({
+    ...(cacheFile ? { cacheFile } : {}),
+    ...(args.command === 'build' ? { startup: 'blocking', versionChangeAtStartup: 'blocking' } : { startup: 'off' }),
+  });
   let app: INestApplicationContext | undefined;
   try {
     const entry = args.flags.get('--entry');
@@ -155,6 +159,8 @@ async function build(app: INestApplicationContext): Promise<number> {
 
 /** Entries `verify` reads from the store at once, when it must read them (a bounded local memory). */
 const VERIFY_BATCH = 1000;
+/** Missing or stale keys `verify` names per handler (the counts cover them all). */
+const VERIFY_LISTED = 10;
 
 async function verify(app: INestApplicationContext): Promise<number> {
   const store = app.get<PrecomputeStore>(PRECOMPUTE_STORE);
@@ -164,18 +170,22 @@ async function verify(app: INestApplicationContext): Promise<number> {
   for (const handler of app.get(PrecomputeRegistry).all()) {
     let missing = 0;
     let stale = 0;
+    const listed: string[] = [];
     const combinations = plans.of(handler);
     // A store holding part of its entries in memory (RedisStore's localCache) reads the others, a batch at a time
     for (let start = 0; start < combinations.length; start += VERIFY_BATCH) {
       const batch = combinations.slice(start, start + VERIFY_BATCH);
       const entries = await Promise.all(batch.map((combination) => store.get(combination.key) ?? store.fetch?.(combination.key)));
-      for (const entry of entries) {
-        if (!entry) missing++;
-        else if (policy.isStale(handler, entry)) stale++;
-      }
+      entries.forEach((entry, index) => {
+        const problem = !entry ? 'missing' : policy.isStale(handler, entry) ? 'stale' : undefined;
+        if (problem === 'missing') missing++;
+        if (problem === 'stale') stale++;
+        if (problem && listed.length < VERIFY_LISTED) listed.push(`  ${problem}: ${batch[index].key}\n`);
+      });
     }
     problems += missing + stale;
     process.stdout.write(`${handler.name}: ${handler.total} combinations, ${missing} missing, ${stale} stale\n`);
+    process.stdout.write(listed.join('') + (missing + stale > listed.length ? `  and ${missing + stale - listed.length} more\n` : ''));
   }
   process.stdout.write(problems === 0 ? `OK: ${store.describe()} is complete and fresh\n` : `NOT OK: ${problems} combination(s) missing or stale in ${store.describe()}\n`);
   return problems === 0 ? 0 : 1;

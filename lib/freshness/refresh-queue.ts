@@ -71,9 +71,12 @@ export class RefreshQueue {
     const done = summary.done();
     this.metrics.refreshed(request.reason, queued.map((combination, index) => ({ handler: combination.handler, outcome: outcomes[index] })), done.durationMs);
     if (queued.length > 0) {
+      // A refresh the app's shutdown cut short says so: the rest is refreshed at the next start
+      const leftForShutdown = outcomes.filter((outcome) => 'skipped' in outcome && outcome.skipped === 'shutting down').length;
       this.logger.log(
         `Refreshed ${queued.length} combination${queued.length === 1 ? '' : 's'} (${request.reason}): ` +
-          `computed ${done.computed}, failed ${done.failed} in ${formatDuration(done.durationMs)}`,
+          `computed ${done.computed}, failed ${done.failed} in ${formatDuration(done.durationMs)}` +
+          (leftForShutdown ? `; ${leftForShutdown} left for the next start (the app shut down)` : ''),
       );
     }
     return done;
