@@ -128,7 +128,14 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
   private summaryWithoutRun(handlers: readonly PrecomputedHandler[], held: readonly number[]): PrecomputeSummary {
     const missing = handlers.reduce((sum, handler, index) => sum + this.plans.of(handler).length - held[index], 0);
     const total = handlers.reduce((sum, handler) => sum + handler.total, 0);
-    if (missing > 0) this.logger.warn(`startup is 'off': ${missing} of ${total} combinations are not in ${this.store.describe()} and are answered live`);
+    if (missing > 0) {
+      // A store holding part of its entries in memory (RedisStore's localCache) cannot tell those from missing ones without reading them
+      this.logger.warn(
+        this.store.fetch
+          ? `startup is 'off': ${missing} of ${total} combinations are not held in this process's memory; each is read from ${this.store.describe()} when asked for, and answered live only if it is not there`
+          : `startup is 'off': ${missing} of ${total} combinations are not in ${this.store.describe()} and are answered live`,
+      );
+    }
     return { cached: total - missing, computed: 0, failed: 0, skipped: missing, durationMs: 0, failures: [] };
   }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Query } from '@nestjs/common';
 import request from 'supertest';
 import { Precomputed, PrecomputeService, RedisStore } from '../lib';
-import { ADAPTERS, createTestApp } from './helpers/test-app';
+import { ADAPTERS, createTestApp, MemoryLogger } from './helpers/test-app';
 import { startRedis, type RedisServer } from './helpers/redis-server';
 
 const IDS = Array.from({ length: 20 }, (_, i) => String(i));
@@ -49,6 +49,20 @@ describe.each(ADAPTERS)('RedisStore with a bounded localCache over HTTP (%s)', (
       expect([round, calls]).toEqual([round, 0]);
     }
     expect([...store.entries()].length).toBeLessThanOrEqual(3);
+    await app.close();
+  });
+
+  it("startup 'off' says the entries it does not hold are read from Redis, not that they are answered live", async () => {
+    const prefix = `off-${adapter}`;
+    const seeder = await createTestApp({ precompute: { store: new RedisStore({ connection: redis.url, prefix }) }, controllers: [ReportController], adapter });
+    await seeder.get(PrecomputeService).whenReady();
+    await seeder.close();
+    const logger = new MemoryLogger();
+    const store = new RedisStore({ connection: redis.url, prefix, localCache: { maxBytes: 2000 } });
+    const app = await createTestApp({ precompute: { store, startup: 'off' }, controllers: [ReportController], adapter, logger });
+    const warning = await logger.waitFor("startup is 'off'");
+    expect(warning).toMatch(/\d+ of 20 combinations are not held in this process's memory; each is read from Redis \(prefix "off-\w+"\) when asked for/);
+    expect(warning).not.toContain('are answered live');
     await app.close();
   });
 });
