@@ -179,6 +179,22 @@ describe.each(VARIANTS)('keeping data fresh (%s, earlyHits: %s)', (adapter: Adap
     expect(service.keyOf(ReportController, 'get', { region: 'EMEA', store: 3 })).toBe('GET /report?region=EMEA&store=3');
   });
 
+  it('a refresh of half the entries or more leaves the file showing the new values; a smaller one goes to the journal', async () => {
+    const { service } = await start();
+    const journal = `${file()}.journal`;
+    const inFile = () => Object.values<{ value: { generation: number } }>(JSON.parse(readFileSync(file(), 'utf8')).entries).map((entry) => entry.value.generation);
+    generation = 2;
+    await service.refresh({ params: { region: 'EMEA' } });
+    expect(inFile()).toHaveLength(6);
+    expect(inFile().filter((value) => value === 2)).toHaveLength(3);
+    expect(existsSync(journal)).toBe(false);
+    generation = 3;
+    await service.refresh({ params: { region: 'APAC', store: '1' } });
+    // One of six: the file keeps the older value, the journal holds the new one
+    expect(inFile().filter((value) => value === 3)).toHaveLength(0);
+    expect(readFileSync(journal, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
   it('a refresh the shutdown cuts short says how many it left for the next start', async () => {
     closeGate();
     const { service, logger } = await start(ReportController, { concurrency: 1 });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { DEFERRED_RETRY_MS, underClaim } from '../engine/claimed';
 import { CombinationRunner, Computations, type Outcome } from '../engine/combination-runner';
+import { errorMessage } from '../engine/error-message';
 import type { Combination } from '../engine/handler-plans';
 import { formatDuration } from '../engine/progress-reporter';
 import { RunSummary } from '../engine/run-summary';
@@ -79,7 +80,22 @@ export class RefreshQueue {
           (leftForShutdown ? `; ${leftForShutdown} left for the next start (the app shut down)` : ''),
       );
     }
+    await this.foldAfterLargeRun(done.computed);
     return done;
+  }
+
+  /**
+   * After a run that recomputed at least half the entries (a version bump, a
+   * refresh of everything), the store is flushed: the file then shows the
+   * values served, and a person editing it edits those. After smaller runs the
+   * journal is folded once it outgrows the file, which keeps the cost of
+   * frequent small refreshes linear.
+   */
+  private async foldAfterLargeRun(computed: number): Promise<void> {
+    if (computed === 0 || this.runner.isStopped) return;
+    let entries = 0;
+    for (const _ of this.store.entries()) if (++entries > computed * 2) return;
+    await this.store.flush().catch((error: unknown) => this.logger.error(`Could not flush ${this.store.describe()} after a refresh: ${errorMessage(error)}`));
   }
 
   private enqueue(combination: Combination, request: RefreshRequest): Promise<Outcome> {
