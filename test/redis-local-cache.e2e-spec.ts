@@ -39,8 +39,11 @@ describe.each(ADAPTERS)('RedisStore with a bounded localCache over HTTP (%s)', (
     generation = 'second';
     // Room for about three entries of ~600 bytes
     const store = new RedisStore({ connection: redis.url, prefix, localCache: { maxBytes: 2000 } });
-    const app = await createTestApp({ precompute: { store }, controllers: [ReportController], adapter });
+    const logger = new MemoryLogger();
+    const app = await createTestApp({ precompute: { store }, controllers: [ReportController], adapter, logger });
     expect(await app.get(PrecomputeService).whenReady()).toMatchObject({ computed: 0, failed: 0 });
+    // The run reads what memory does not hold before computing anything: its line says so
+    expect(logger.precompute().join('\n')).toMatch(/ReportController\.get: 20 combinations, \d+ held in memory, \d+ to read from Redis \(prefix "http-\w+"\), computed only where missing/);
     for (const round of [1, 2]) {
       for (const id of IDS) {
         const res = await request(app.getHttpServer()).get(`/report?id=${id}`).expect(200);

@@ -57,9 +57,11 @@ export class PrecomputeEngine {
       return;
     }
     const concurrency = Math.min(handler.options.concurrency ?? this.options.concurrency, combinations.length);
+    // A store holding part of its entries in memory (RedisStore's localCache) reads each of the others before computing it
+    const partial = this.store.fetch !== undefined;
     this.logger.log(
-      `${handler.name}: ${handler.total} combination${handler.total === 1 ? '' : 's'}, ${cached} cached, ` +
-        `${combinations.length} to compute (concurrency ${concurrency})`,
+      `${handler.name}: ${handler.total} combination${handler.total === 1 ? '' : 's'}, ${cached} ${partial ? 'held in memory' : 'cached'}, ` +
+        `${combinations.length} ${partial ? `to read from ${this.store.describe()}, computed only where missing` : 'to compute'} (concurrency ${concurrency})`,
     );
     const startedAt = Date.now();
     const before = summary.snapshot();
