@@ -24,6 +24,7 @@ import { PrecomputeService } from './precompute.service';
 import { CachedResponses } from './serving/cached-responses';
 import { EarlyHitMiddleware } from './serving/early-hit.middleware';
 import { mountEarly } from './serving/express-early-mount';
+import { appendEarlyHook, type FastifyHook, type FastifyRouteOptions } from './serving/fastify-early-hook';
 import { MiddlewareRecorder } from './serving/middleware-recorder';
 import { PrecomputeServing } from './serving/precompute-serving';
 import { JsonFileStore } from './storage/json-file/json-file.store';
@@ -102,9 +103,13 @@ export class PrecomputeModule extends ConfigurableModuleClass implements NestMod
     // Every module's configure() runs before Nest mounts any of their middleware: the recorder sees all of it
     if (adapter) this.recorder.install(adapter);
     if (adapter?.getType() === 'fastify') {
-      // A native hook: Fastify's middleware layer costs more than the early answer saves
-      const fastify = adapter.getInstance<{ addHook(name: 'onRequest', hook: EarlyHitMiddleware['onRequest']): void }>();
-      fastify.addHook('onRequest', (request, reply, done) => this.early.onRequest(request, reply, done));
+      // A native hook, as late as Fastify allows: after every hook the app added (see fastify-early-hook.ts)
+      const fastify = adapter.getInstance<{ addHook(name: 'onRoute', hook: (route: FastifyRouteOptions) => void): void }>();
+      const early = this.early;
+      const hook = function precomputeEarlyHits(...args: Parameters<EarlyHitMiddleware['preHandler']>) {
+        early.preHandler(...args);
+      } as FastifyHook;
+      fastify.addHook('onRoute', (route) => appendEarlyHook(route, hook));
     } else if (adapter?.getType() === 'express') {
       // Routes are registered after module middleware: a plain app.use() here still runs before them, and before Nest's body parsers
       const early = this.early;

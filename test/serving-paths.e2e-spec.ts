@@ -104,8 +104,8 @@ afterEach(async () => {
 
 /**
  * Whether a request went past the early path into Nest's routing: on Express the router
- * sets `req.route` once it matched a route; on Fastify a preHandler hook runs only for a
- * request that reached its route's handler phase (an onRequest answer skips it).
+ * sets `req.route` once it matched a route; on Fastify the route's handler (Nest's) runs
+ * only for a request the early path (the route's last preHandler) left to it.
  */
 class RouterProbe {
   readonly routed: boolean[] = [];
@@ -117,16 +117,22 @@ class RouterProbe {
         next();
       });
     } else {
+      type Handler = (this: unknown, request: { routed?: boolean }, reply: unknown) => unknown;
       const fastify = target.getHttpAdapter().getInstance() as {
-        addHook(name: string, hook: (request: unknown, reply: unknown, done: () => void) => void): void;
+        addHook(name: 'onResponse', hook: (request: unknown, reply: unknown, done: () => void) => void): void;
+        addHook(name: 'onRoute', hook: (route: { handler: Handler }) => void): void;
       };
       fastify.addHook('onResponse', (_request, reply, done) => {
         this.routed.push((reply as { request: { routed?: boolean } }).request.routed === true);
         done();
       });
-      fastify.addHook('preHandler', (request, _reply, done) => {
-        (request as { routed?: boolean }).routed = true;
-        done();
+      // Each route's handler, wrapped as Fastify registers it: it marks the requests that reached it
+      fastify.addHook('onRoute', (route) => {
+        const handler = route.handler;
+        route.handler = function (request, reply) {
+          request.routed = true;
+          return handler.call(this, request, reply);
+        };
       });
     }
   }

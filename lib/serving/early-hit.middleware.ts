@@ -33,8 +33,8 @@ interface FastifyReplyLike {
 }
 
 /**
- * `earlyHits: true`: answers cache hits before Nest's router, guards and
- * interceptors run (Express: as middleware; Fastify: as an onRequest hook).
+ * The early path: answers cache hits before Nest's router, guards and
+ * interceptors run (Express: as middleware; Fastify: as the last preHandler of each GET route).
  * Only for handlers that have none of those to apply (no guards, no
  * interceptors but serializers, no host, no custom versioning), and only at a
  * URL (and version) that Nest routes to that handler and to no other route
@@ -69,8 +69,8 @@ export class EarlyHitMiddleware implements NestMiddleware {
     answer.then((ready) => (ready ? send(ready) : next()), () => next());
   }
 
-  /** Fastify's onRequest hook: answers with the reply, or lets the request go on. */
-  onRequest(
+  /** Fastify: the route's last preHandler (fastify-early-hook.ts); answers with the reply, or lets the request go on to Nest's handler. */
+  preHandler(
     request: { raw: IncomingMessage; query?: unknown; routeOptions?: { url?: string } },
     reply: FastifyReplyLike,
     done: () => void,

@@ -14,6 +14,8 @@ export interface TestAppOptions extends Pick<ModuleMetadata, 'controllers' | 'pr
   readonly adapter?: AdapterName;
   /** Called before init, e.g. to add global pipes. */
   readonly configure?: (app: INestApplication) => void;
+  /** Called after init, before the server is ready (e.g. a Fastify hook added once Nest's routes exist). */
+  readonly afterInit?: (app: INestApplication) => void;
   readonly logger?: LoggerService | false;
 }
 
@@ -34,6 +36,7 @@ export async function createTestApp(options: TestAppOptions): Promise<INestAppli
       : moduleRef.createNestApplication({ logger });
   options.configure?.(app);
   await app.init();
+  options.afterInit?.(app);
   if (options.adapter === 'fastify') await (app.getHttpAdapter().getInstance() as { ready(): Promise<void> }).ready();
   return app;
 }
