@@ -126,13 +126,16 @@ export const messages = {
     'Mounting the directory instead of the file lets it be replaced atomically.',
   cacheFileSymlink: (file: string, target: string) =>
     `${file} is a symbolic link: writing through to ${target} and watching it there (its journal and lock sit beside it)`,
-  cacheFileLinkReplaced: (file: string, target: string, otherTarget?: string) =>
-    `${file} was a symbolic link to ${target} and is now ${otherTarget ? `a link to ${otherTarget}` : 'a regular file'}: an editor or \`sed -i\` ` +
-    'saves by writing a new file and renaming it over the link. This process goes on serving and writing ' +
-    `${target} and does not read ${file}: an edit saved there is not served, and the next start would read ${file} instead. ` +
-    `Fix, keeping the edit: copy the file into the target (\`cp ${file} ${target}.edit && mv ${target}.edit ${target}\`; ` +
-    'it is read as a save from an older copy: your edits win, newer values are kept), then restore the link ' +
-    `(\`ln -sf ${target} ${file}\`). Restoring the link first would delete the edit. Next time, edit through the link with \`sed -i --follow-symlinks\`.`,
+  cacheFileLinkReplaced: (file: string, target: string, replacedBy: string) =>
+    replacedBy === 'removed'
+      ? `${file} was a symbolic link to ${target} and was removed. This process goes on serving and writing ${target}; ` +
+        `the next start would begin an empty cache at ${file}. Fix: restore the link (\`ln -s ${target} ${file}\`).`
+      : `${file} was a symbolic link to ${target} and is now ${replacedBy}: an editor or \`sed -i\` ` +
+        'saves by writing a new file and renaming it over the link. This process goes on serving and writing ' +
+        `${target} and does not read ${file}: an edit saved there is not served, and the next start would read ${file} instead. ` +
+        `Fix, keeping the edit: copy the file into the target (\`cp ${file} ${target}.edit && mv ${target}.edit ${target}\`; ` +
+        'it is read as a save from an older copy: your edits win, newer values are kept), then restore the link ' +
+        `(\`ln -sf ${target} ${file}\`). Restoring the link first would delete the edit. Next time, edit through the link with \`sed -i --follow-symlinks\`.`,
   cacheFileLinkRestored: (file: string, target: string) => `${file} is a symbolic link to ${target} again`,
   cacheFileLeftovers: (file: string, removed: readonly string[], finished?: string) =>
     `${file}: removed ${removed.length} temporary file(s) of processes that are gone (${removed.join(', ')})` +

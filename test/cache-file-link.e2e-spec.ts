@@ -9,7 +9,7 @@ import 'reflect-metadata';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Query, type INestApplication } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import request from 'supertest';
 import { Precomputed, PrecomputeService } from '../lib';
 import { ADAPTERS, createTestApp, MemoryLogger, type AdapterName } from './helpers/test-app';
@@ -121,5 +121,11 @@ describe.each(VARIANTS)('a symbolic link to the cache file replaced by sed -i (%
     await noticed(restored, 1);
     execFileSync('sed', ['-i', 's/"generation"/"generation"/', link]);
     await noticed(replaced, 2);
+    // Removed altogether: said so, with the command that restores it
+    execFileSync('ln', ['-sf', target, link]);
+    await noticed(restored, 2);
+    rmSync(link);
+    await noticed(`${link} was a symbolic link to ${target} and was removed`, 1);
+    expect(logger.lines.find((line) => line.includes('and was removed'))).toContain(`\`ln -s ${target} ${link}\``);
   });
 });

@@ -7,7 +7,7 @@
  * state; every decision lives in the files it calls.
  */
 import type { LoggerService } from '@nestjs/common';
-import { rename, type FileHandle } from 'node:fs/promises';
+import { lstat, rename, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { InvalidFilePolicy } from '../../interfaces/precompute-module-options.interface';
 import { messages } from '../../precompute.messages';
@@ -216,13 +216,20 @@ export class JsonFileStore implements PrecomputeStore {
    */
   private async checkLink(): Promise<void> {
     if (!this.linked()) return;
-    const now = await resolveCacheFile(this.options.file);
+    let now: string | 'removed';
+    try {
+      now = (await pathExists(this.options.file)) ? await resolveCacheFile(this.options.file) : 'removed';
+    } catch {
+      // Changing under our feet (removed between two calls): the next change of the link is checked again
+      return;
+    }
     if (now === this.path) {
       if (this.linkReplacedLogged) this.logger.log(messages.cacheFileLinkRestored(this.describe(), this.path));
       this.linkReplacedLogged = false;
       return;
     }
-    if (!this.linkReplacedLogged) this.logger.error(messages.cacheFileLinkReplaced(this.describe(), this.path, now === resolve(this.options.file) ? undefined : now));
+    const replacedBy = now === 'removed' ? 'removed' : now === resolve(this.options.file) ? 'a regular file' : `a link to ${now}`;
+    if (!this.linkReplacedLogged) this.logger.error(messages.cacheFileLinkReplaced(this.describe(), this.path, replacedBy));
     this.linkReplacedLogged = true;
   }
 
@@ -391,6 +398,16 @@ async function parses(path: string, file: string): Promise<boolean> {
   try {
     const read = await readStreaming(path, file, { index: false });
     return read.bytes > 0 && !read.empty;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether something (a file, a link, even a dangling one) is at `path`. */
+async function pathExists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
   } catch {
     return false;
   }
