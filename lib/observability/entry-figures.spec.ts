@@ -49,6 +49,28 @@ describe('entryFigures', () => {
   });
 });
 
+describe('entryFigures, whatever the order of the entries', () => {
+  const now = Date.now();
+  const earlier = createEntry('GET /a?x=1', { x: 1 }, undefined, now - HOUR * 0.75);
+  const later = createEntry('GET /a?x=2', { x: 2 }, undefined, now - HOUR * 0.25);
+  const isStale = (entry: CacheEntry) => now - entry.computedAt > HOUR;
+
+  it.each([
+    ['earliest first', [earlier, later]],
+    ['earliest last', [later, earlier]],
+  ])('takes the earliest time an entry turns stale (%s)', (_, entries) => {
+    const figures = entryFigures(entries, HOUR, isStale);
+    expect(figures.nextStaleAt).toBe(earlier.computedAt + HOUR);
+    expect(figures.freshUntil).toBe(earlier.computedAt + HOUR);
+  });
+
+  it('leaves out the times it does not have (no undefined fields)', () => {
+    const figures = entryFigures([later], undefined, () => false);
+    expect('nextStaleAt' in figures).toBe(false);
+    expect('freshUntil' in figures).toBe(false);
+  });
+});
+
 describe('figuresHold', () => {
   const plan = [1, 2];
   const figures = { cached: 1, stale: 0, bytes: 1, answered: {}, freshUntil: 1000 };
