@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import {
+  ClassSerializerInterceptor,
   Controller,
   Get,
   Injectable,
@@ -9,6 +10,7 @@ import {
   Query,
   RequestMethod,
   UnauthorizedException,
+  type CallHandler,
   type CanActivate,
   type ExecutionContext,
   type INestApplication,
@@ -16,7 +18,8 @@ import {
   type NestMiddleware,
   type NestModule,
 } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, Reflector } from '@nestjs/core';
+import type { Observable } from 'rxjs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
 import { Precomputed, type PrecomputeModuleOptions } from '../lib';
@@ -82,6 +85,29 @@ class SecretModule implements NestModule {
 class PatternedModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(AuthMiddleware).forRoutes({ path: 'patterned/*rest', method: RequestMethod.GET });
+  }
+}
+
+/** `forRoutes()` with a plain string: Nest mounts it for every method (its route info has no method of its own). */
+function stringRouteModule(route: string) {
+  @Module({ controllers: [PatternedController] })
+  class StringRouteModule implements NestModule {
+    configure(consumer: MiddlewareConsumer): void {
+      consumer.apply(AuthMiddleware).forRoutes(route);
+    }
+  }
+  return StringRouteModule;
+}
+
+/** A serializer that also marks every answer it serializes (as one that picks groups by the user would act on every request). */
+@Injectable()
+class MarkingSerializer extends ClassSerializerInterceptor {
+  override intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const response = context.switchToHttp().getResponse<{ header?(name: string, value: string): void; setHeader?(name: string, value: string): void } | undefined>();
+    // At startup the module serializes without a request: nothing to mark then
+    if (response?.setHeader) response.setHeader('X-Serialized-By', 'marking');
+    else response?.header?.('X-Serialized-By', 'marking');
+    return super.intercept(context, next);
   }
 }
 
@@ -180,6 +206,19 @@ describe.each(ADAPTERS)('serving paths on %s (earlyHits default)', (adapter) => 
     expect(logger.precompute().join('\n')).toMatch(/PatternedController\.get .*answered by the interceptor.*patterned/);
   });
 
+  it.each(['patterned/*rest', 'patterned/reports', '/patterned/reports', '*path', 'patterned/{*rest}'])(
+    "never skips an auth middleware bound with the string forRoutes('%s'), on the first and second request",
+    async (route) => {
+      const { server, logger } = await start(adapter, `string-${route.replace(/\W/g, '_')}`, { imports: [stringRouteModule(route)] });
+      for (let round = 0; round < 2; round++) {
+        await request(server).get('/patterned/reports?kind=b').expect(401);
+        await request(server).head('/patterned/reports?kind=b').expect(401);
+      }
+      await request(server).get('/patterned/reports?kind=b').set('x-token', 'yes').expect(200, { patterned: 'b' });
+      expect(logger.precompute().join('\n')).toMatch(/PatternedController\.get .*answered by the interceptor/);
+    },
+  );
+
   it.each([
     ['app.useGlobalGuards()', { configure: (target: INestApplication) => target.useGlobalGuards(new TokenGuard()) }],
     ['an APP_GUARD provider', { providers: [{ provide: APP_GUARD, useClass: TokenGuard }] }],
@@ -188,6 +227,20 @@ describe.each(ADAPTERS)('serving paths on %s (earlyHits default)', (adapter) => 
     for (let round = 0; round < 2; round++) await request(server).get('/open?kind=a').expect(401);
     await request(server).get('/open?kind=a').set('x-token', 'yes').expect(200, { open: 'a' });
     expect(logger.precompute().join('\n')).toContain('OpenController.get (GET /open): hits are answered by the interceptor, after Nest\'s pipeline, because 1 guard(s) must run');
+  });
+
+  it.each([
+    ['an APP_INTERCEPTOR class', { providers: [{ provide: APP_INTERCEPTOR, useClass: MarkingSerializer }] }],
+    ['app.useGlobalInterceptors() with an instance', { configure: (target: INestApplication) => target.useGlobalInterceptors(new MarkingSerializer(target.get(Reflector))) }],
+  ])('never skips a subclass of ClassSerializerInterceptor that does more than serialize (%s), first and second request', async (_name, setup) => {
+    const { server, logger } = await start(adapter, `serializer-${_name.length}`, { controllers: [OpenController], ...setup });
+    for (let round = 0; round < 2; round++) {
+      const hit = await request(server).get('/open?kind=a').expect(200, { open: 'a' });
+      expect(hit.headers['x-serialized-by']).toBe('marking');
+      const head = await request(server).head('/open?kind=a').expect(200);
+      expect(head.headers['x-serialized-by']).toBe('marking');
+    }
+    expect(logger.precompute().join('\n')).toContain("OpenController.get (GET /open): hits are answered by the interceptor, after Nest's pipeline, because 1 interceptor(s) must run");
   });
 
   it('serves a route with nothing else to run early by default, and app.use() middleware still runs on those hits', async () => {

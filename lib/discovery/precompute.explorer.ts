@@ -154,7 +154,8 @@ export class PrecomputeExplorer {
     const host = readHost(controller);
     const facts = {
       guards: this.config.getGlobalGuards().length + this.config.getGlobalRequestGuards().length + readGuards(controller).length + readGuards(handler).length,
-      otherInterceptors: interceptors.length - serializers.length + this.config.getGlobalRequestInterceptors().length,
+      // A subclass of ClassSerializerInterceptor serializes (applied when computing) and may do more on each request (headers, groups by user): it must run
+      otherInterceptors: interceptors.filter((interceptor) => !isPlainClassSerializer(interceptor)).length + this.config.getGlobalRequestInterceptors().length,
       responseOverride: hasResponseOverride(handler),
       // Custom versioning is decided by the app's extractor inside the router, and a host by the router's host filter:
       // neither can be decided exactly before the router, so those handlers are served by the interceptor only
@@ -223,6 +224,11 @@ function isClassSerializer(interceptor: unknown): boolean {
     (typeof interceptor === 'function' &&
       (interceptor === ClassSerializerInterceptor || interceptor.prototype instanceof ClassSerializerInterceptor))
   );
+}
+
+/** ClassSerializerInterceptor itself, not a subclass: it does nothing on a request but serialize. */
+function isPlainClassSerializer(interceptor: unknown): boolean {
+  return interceptor === ClassSerializerInterceptor || (interceptor instanceof ClassSerializerInterceptor && interceptor.constructor === ClassSerializerInterceptor);
 }
 
 /** An optional peer dependency, or undefined when the app does not have it. */

@@ -33,6 +33,11 @@ describe('mountsMatching', () => {
     expect(mountsMatching(mounts, '/a').map((mount) => mount.method)).toEqual([RequestMethod.ALL, RequestMethod.HEAD, RequestMethod.GET]);
   });
 
+  it('counts a mount with no method of its own (a string forRoutes(), -1) or one it does not know, so the middleware is never skipped', () => {
+    const mounts = [-1, 99].map((method) => ({ method: method as RequestMethod, path: '/a' }));
+    expect(mountsMatching(mounts, '/a')).toHaveLength(2);
+  });
+
   it('assumes an unreadable pattern matches', () => {
     expect(mountsMatching([get('/a/(unclosed')], '/b')).toHaveLength(1);
   });

@@ -18,9 +18,21 @@ export function mountsMatching(mounts: readonly MiddlewareMount[], pathname: str
   return mounts.filter((mount) => appliesToGet(mount.method) && pathMatches(mount.path, pathname));
 }
 
-/** Whether a mount of this method runs for GET (and HEAD) requests. */
+/** The methods a mount may be limited to that a GET (or HEAD) request is not. */
+const OTHER_METHODS: ReadonlySet<number> = new Set(
+  Object.values(RequestMethod).filter(
+    (method): method is RequestMethod => typeof method === 'number' && method !== RequestMethod.ALL && method !== RequestMethod.GET && method !== RequestMethod.HEAD,
+  ),
+);
+
+/**
+ * Whether a mount of this method runs for GET (and HEAD) requests: unless it
+ * is limited to another method. A string `forRoutes('reports/*path')` reaches
+ * the adapter with no method of its own (-1), and Nest mounts it for every
+ * method; any value not known here counts too, so the middleware is never skipped.
+ */
 export function appliesToGet(method: RequestMethod): boolean {
-  return method === RequestMethod.ALL || method === RequestMethod.GET || method === RequestMethod.HEAD;
+  return !OTHER_METHODS.has(method);
 }
 
 function pathMatches(mountPath: string, pathname: string): boolean {
