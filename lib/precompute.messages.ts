@@ -165,6 +165,10 @@ export const messages = {
   cacheFileNotRewritten: (file: string) =>
     `Not rewriting ${file} while it does not parse; new results stay in the journal`,
   // --- return shapes, 4xx answers, CLI --entry (serving fidelity) ---
+  serializerFailed: (handler: string, serializer: string, error: string) =>
+    `${handler}: ${serializer} failed while serializing a precomputed value (${error}). Values are computed without a request: ` +
+    'an interceptor sees no request or response then (`switchToHttp().getRequest()` and `getResponse()` are undefined). ' +
+    'Make it check for them, or keep the route out of @Precomputed() if its answer depends on who asks.',
   cannotReproduce: (handler: string, what: string) =>
     `${handler} ${what}. Its answer cannot be stored and served exactly as the live one, so it is not cached ` +
     '(the combination counts as failed and requests run live). Return an object, array, string, number, boolean, ' +

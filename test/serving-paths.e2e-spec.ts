@@ -111,6 +111,15 @@ class MarkingSerializer extends ClassSerializerInterceptor {
   }
 }
 
+/** A serializer subclass that assumes there is always a response. */
+@Injectable()
+class NaiveSerializer extends ClassSerializerInterceptor {
+  override intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    context.switchToHttp().getResponse<{ setHeader(name: string, value: string): void }>().setHeader('X-Naive', 'yes');
+    return super.intercept(context, next);
+  }
+}
+
 @Injectable()
 class TokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
@@ -241,6 +250,13 @@ describe.each(ADAPTERS)('serving paths on %s (earlyHits default)', (adapter) => 
       expect(head.headers['x-serialized-by']).toBe('marking');
     }
     expect(logger.precompute().join('\n')).toContain("OpenController.get (GET /open): hits are answered by the interceptor, after Nest's pipeline, because 1 interceptor(s) must run");
+  });
+
+  it('says what went wrong when a serializer subclass reads a response that does not exist while computing', async () => {
+    const { logger } = await start(adapter, 'naive-serializer', { controllers: [OpenController], providers: [{ provide: APP_INTERCEPTOR, useClass: NaiveSerializer }] });
+    const failure = await logger.waitFor('NaiveSerializer failed while serializing a precomputed value');
+    expect(failure).toContain('Values are computed without a request');
+    expect(failure).toContain('getResponse()');
   });
 
   it('serves a route with nothing else to run early by default, and app.use() middleware still runs on those hits', async () => {

@@ -23,9 +23,14 @@ export async function toResponse(
   if (handler.serializers.length > 0) {
     const context = new StartupExecutionContext(handler.controller, handler.handler);
     for (const serializer of handler.serializers) {
-      value = await lastValueFrom(await serializer.intercept(context, { handle: () => of(value) }), {
-        defaultValue: undefined,
-      });
+      try {
+        value = await lastValueFrom(await serializer.intercept(context, { handle: () => of(value) }), {
+          defaultValue: undefined,
+        });
+      } catch (error) {
+        // A subclass that reads the request or response finds none here: say so rather than leave a bare TypeError
+        throw new Error(messages.serializerFailed(handler.name, serializer.constructor.name, error instanceof Error ? error.message : String(error)));
+      }
     }
   }
   try {
