@@ -9,6 +9,7 @@ export class ByteSink {
   /** Bytes written so far. */
   used = 0;
 
+  // Stryker disable next-line ArithmeticOperator: the first capacity only: a smaller buffer grows to hold the same bytes
   constructor(capacity = 64 * 1024) {
     this.buffer = Buffer.allocUnsafe(capacity);
   }
@@ -16,12 +17,14 @@ export class ByteSink {
   /** Encodes a text as UTF-8. */
   text(text: string): void {
     // A UTF-16 unit takes at most 3 bytes in UTF-8; a long text is measured rather than given three times its room
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: both bounds hold the text (write() would cut it short otherwise): the choice is memory against a scan
     this.reserve(text.length <= 4096 ? text.length * 3 : Buffer.byteLength(text));
     this.used += this.buffer.write(text, this.used);
   }
 
   /** Copies `bytes[start..end)`. */
   bytes(bytes: Buffer, start = 0, end = bytes.length): void {
+    // Stryker disable next-line ArithmeticOperator: a larger length only reserves more room and picks the other way to copy the same bytes
     const length = end - start;
     this.reserve(length);
     const buffer = this.buffer;
@@ -47,6 +50,7 @@ export class ByteSink {
   }
 
   private reserve(more: number): void {
+    // Stryker disable next-line EqualityOperator: growing one byte earlier holds the same bytes
     if (this.used + more <= this.buffer.length) return;
     const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + more));
     this.buffer.copy(bigger, 0, 0, this.used);
