@@ -87,12 +87,14 @@ const FIELD_NAMES = ['computedAt', 'hash', 'value', 'version', 'status', 'kind',
 
 /** The text of `bytes[start..end)`, a field name. */
 function fieldName(bytes: Buffer, start: number, end: number): string {
+  // Stryker disable all: a name not matched here is decoded from its bytes below, the same string for these ASCII names; only a wrong match would differ (the lookalike specs catch those)
   for (const [name, known] of FIELD_NAMES) {
     if (known.length !== end - start) continue;
     let i = 0;
     while (i < known.length && bytes[start + i] === known[i]) i++;
     if (i === known.length) return name;
   }
+  // Stryker restore all
   return bytes.toString('latin1', start, end);
 }
 
@@ -141,6 +143,7 @@ let scratch = Buffer.allocUnsafe(64 * 1024);
 const SCRATCH_KEPT = 1 << 20;
 
 function outputFor(size: number): Buffer {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: memory only: a new buffer holds the same bytes as the reused one
   if (size <= scratch.length) return scratch;
   // Stryker disable next-line ConditionalExpression,EqualityOperator: memory only: a buffer of its own or a grown scratch hold the same bytes
   if (size > SCRATCH_KEPT) return Buffer.allocUnsafe(size);
