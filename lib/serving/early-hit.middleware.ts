@@ -100,11 +100,12 @@ export class EarlyHitMiddleware implements NestMiddleware {
     routedPath?: string,
   ): EarlyAnswer | Promise<EarlyAnswer | undefined> | undefined {
     if (method !== 'GET' && method !== 'HEAD') return undefined;
-    const startedAt = this.metrics.now();
     const queryStart = url.indexOf('?');
     const match = this.registry.matchEarly(queryStart < 0 ? url : url.slice(0, queryStart), requestHeaders);
     const handler = match?.target;
+    // Every GET of the app comes through here (on Fastify, each route's last preHandler): the others leave at once
     if (!match || !handler?.early) return undefined;
+    const startedAt = this.metrics.now();
     if (routedPath !== undefined && routedPath !== handler.route.template.path) return undefined;
     const query = parsedQuery ?? (queryStart < 0 ? {} : parse(url.slice(queryStart + 1)));
     const key = handler.keys.keyOfRequest(query, match.params);
