@@ -65,7 +65,7 @@ export class PrecomputeOrchestrator implements OnApplicationBootstrap, BeforeApp
       await this.store.open({ logger: this.logger });
       this.opened = true;
       // How many combinations of each handler the store holds: one lookup per combination, shared by both reports
-      const held = handlers.map((handler) => this.plans.held(handler).cached);
+      const held = handlers.map((handler) => this.plans.held(handler));
       this.reportOrphans(handlers, held);
       if (this.options.startup === 'off') {
         this.resolveReady(this.summaryWithoutRun(handlers, held));

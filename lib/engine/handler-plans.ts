@@ -49,21 +49,11 @@ export class HandlerPlans {
     return byKey.get(key);
   }
 
-  /**
-   * How many combinations of a handler the store holds, and its 4xx answers by
-   * status, in one pass that allocates nothing per combination: `status()` may
-   * be polled (a health check) on a plan of a million combinations.
-   */
-  held(handler: PrecomputedHandler): { cached: number; answered: Record<number, number> } {
+  /** How many combinations of a handler the store holds (the startup summary; `status()` counts with the collector's figures). */
+  held(handler: PrecomputedHandler): number {
     let cached = 0;
-    const answered: Record<number, number> = {};
-    for (const combination of this.of(handler)) {
-      const entry = this.store.get(combination.key);
-      if (!entry) continue;
-      cached++;
-      if (entry.status !== undefined) answered[entry.status] = (answered[entry.status] ?? 0) + 1;
-    }
-    return { cached, answered };
+    for (const combination of this.of(handler)) if (this.store.get(combination.key)) cached++;
+    return cached;
   }
 
   /** The combinations of a handler that the store does not hold. */

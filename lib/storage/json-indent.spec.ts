@@ -1,5 +1,12 @@
 import { ByteSink } from './byte-sink';
-import { indentJson, writeIndentedJson } from './json-indent';
+import { writeIndentedJson } from './json-indent';
+
+/** What `writeIndentedJson` writes for a compact text, as text. */
+function indentJson(compact: string, indent: number, baseIndent = 0): string {
+  const sink = new ByteSink(4);
+  writeIndentedJson(sink, Buffer.from(compact), indent, baseIndent);
+  return sink.view().toString();
+}
 
 /** A seeded generator, so a failure names a value that can be made again. */
 function random(seed: number): () => number {
@@ -32,7 +39,7 @@ function value(next: () => number, depth: number): unknown {
   }
 }
 
-describe('indentJson', () => {
+describe('writeIndentedJson', () => {
   it.each([
     ['an object', { region: 'EMEA', rows: [{ store: 1, total: 12.5 }], empty: {}, none: [] }],
     ['an array of arrays', [[1, [2, []]], [{}]]],

@@ -59,10 +59,3 @@ export function writeIndentedJson(sink: ByteSink, compact: Buffer, indent: numbe
   }
   sink.bytes(compact, from, compact.length);
 }
-
-/** The same as text. */
-export function indentJson(compact: string, indent: number, baseIndent = 0): string {
-  const sink = new ByteSink(compact.length * 2);
-  writeIndentedJson(sink, Buffer.from(compact), indent, baseIndent);
-  return sink.view().toString();
-}

@@ -1,7 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { entryOf, entryText, entryValue, isEdited, TEXT_AS_BYTES, type CacheEntry, type EncodedResponse } from './cache-entry';
 import { toEntry } from './json-file/cache-file-format';
-import { parseStoredTime, readStoredResponse, storedJson, storedMeta, storedTime, storedValueText } from './stored-entry';
+import { ByteSink } from './byte-sink';
+import { parseStoredTime, readStoredResponse, storedJson, storedMeta, storedTime, storedValueText, writeStoredValue } from './stored-entry';
+
+/** The value as the cache file holds it: indented by `indent` spaces. */
+function indentedValue(entry: CacheEntry, indent: number): string {
+  const sink = new ByteSink(4);
+  writeStoredValue(sink, entry, indent);
+  return sink.view().toString();
+}
 
 const PDF = Buffer.from('%PDF-1.4\n\u0000\u00ff tail', 'latin1');
 const RESPONSES: Record<string, EncodedResponse> = {
@@ -21,7 +29,7 @@ const RESPONSES: Record<string, EncodedResponse> = {
 /** Through a journal line (compact) and through the file (indented), back to an entry. */
 function roundTrips(entry: CacheEntry): CacheEntry[] {
   const compact = JSON.parse(storedJson(entry)) as Record<string, unknown>;
-  const indented = { ...storedMeta(entry), computedAt: new Date(entry.computedAt).toISOString(), hash: entry.hash, value: JSON.parse(storedValueText(entry, 2)) };
+  const indented = { ...storedMeta(entry), computedAt: new Date(entry.computedAt).toISOString(), hash: entry.hash, value: JSON.parse(indentedValue(entry, 2)) };
   return [toEntry(entry.key, compact, 'f'), toEntry(entry.key, indented, 'f')];
 }
 
@@ -85,9 +93,9 @@ describe('stored entries, field by field', () => {
 
   it('writes null, undefined and scalars as JSON, compact and indented alike', () => {
     expect(storedValueText(entryOf('k', RESPONSES.null))).toBe('null');
-    expect(storedValueText(entryOf('k', RESPONSES.undefined), 2)).toBe('null');
-    expect(storedValueText(entryOf('k', RESPONSES.scalar), 2)).toBe('42');
-    expect(storedValueText(entryOf('k', { kind: 'json', body: '{"a":[1]}' }), 2)).toBe('{\n  "a": [\n    1\n  ]\n}');
+    expect(indentedValue(entryOf('k', RESPONSES.undefined), 2)).toBe('null');
+    expect(indentedValue(entryOf('k', RESPONSES.scalar), 2)).toBe('42');
+    expect(indentedValue(entryOf('k', { kind: 'json', body: '{"a":[1]}' }), 2)).toBe('{\n  "a": [\n    1\n  ]\n}');
     expect(storedValueText(entryOf('k', { kind: 'json', body: '{"a":[1]}' }))).toBe('{"a":[1]}');
   });
 

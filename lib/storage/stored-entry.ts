@@ -1,6 +1,6 @@
 import { entryText, heldBody, type BodyKind, type CacheEntry, type FileHeaders } from './cache-entry';
 import { ByteSink } from './byte-sink';
-import { indentJson, writeIndentedJson } from './json-indent';
+import { writeIndentedJson } from './json-indent';
 
 /**
  * How an entry is written in the cache file, a journal line or Redis, and read
@@ -34,17 +34,14 @@ export function storedMeta(entry: CacheEntry): Record<string, string | number> {
   return meta;
 }
 
-/**
- * The JSON text of the stored `value`: compact, or indented by `indent` spaces
- * for the file, each line after the first `baseIndent` spaces further in.
- */
-export function storedValueText(entry: CacheEntry, indent?: number, baseIndent = 0): string {
+/** The compact JSON text of the stored `value` (the file's indented form is `writeStoredValue`'s). */
+export function storedValueText(entry: CacheEntry): string {
   const { body } = entry;
   switch (entry.kind) {
     case 'json':
     case 'scalar':
-      // The body is the compact JSON already: the file's indented form is made from its text, never parsed
-      return indent ? indentJson(entryText(entry), indent, baseIndent) : entryText(entry);
+      // The body is the compact JSON already
+      return entryText(entry);
     case 'text':
       return JSON.stringify(entryText(entry));
     case 'null':
