@@ -1,8 +1,8 @@
-import { hash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { CacheEntry } from '../cache-entry';
 import { CacheFileError, FILE_FORMAT, position, toEntry } from './cache-file-format';
+import { entryBytesHash } from './entry-bytes-hash';
 import { readWrittenEntry } from './written-entry';
 import { CacheFileScanner, ScanSyntaxError, type FilePosition, type ScanHandler } from './cache-file-scanner';
 
@@ -55,12 +55,6 @@ export function readCacheFile(path: string, file: string, options: ReadOptions =
  */
 export function readChangedEntries(path: string, file: string, previous: CacheFileIndex, options: ReadOptions = {}): Promise<CacheFileRead> {
   return read(path, file, previous, { ...options, index: true });
-}
-
-/** The hash an index keeps for one entry's raw bytes (48 bits of SHA-1: a collision needs ~2^24 edits of one entry). */
-export function entryBytesHash(bytes: Uint8Array): number {
-  const digest = hash('sha1', bytes, 'buffer') as unknown as Buffer;
-  return digest.readUIntBE(0, 6);
 }
 
 async function read(path: string, file: string, previous: CacheFileIndex | undefined, options: ReadOptions): Promise<CacheFileRead> {

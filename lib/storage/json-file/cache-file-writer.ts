@@ -2,7 +2,8 @@ import type { FileHandle } from 'node:fs/promises';
 import type { CacheEntry } from '../cache-entry';
 import { ByteSink } from '../byte-sink';
 import { FILE_FORMAT, writeEntry } from './cache-file-format';
-import { entryBytesHash, type CacheFileIndex } from './cache-file-reader';
+import type { CacheFileIndex } from './cache-file-reader';
+import { entryBytesHash } from './entry-bytes-hash';
 
 const WRITE_BYTES = 1 << 20;
 
