@@ -9,6 +9,7 @@ import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-st
 import { DEFERRED_RETRY_MS, underClaim } from './claimed';
 import { CombinationRunner, Computations } from './combination-runner';
 import { errorMessage } from './error-message';
+import { EventLoopTurns } from './event-loop-turns';
 import { HandlerPlans, type Combination } from './handler-plans';
 import { formatDuration, ProgressReporter } from './progress-reporter';
 import { RunSummary } from './run-summary';
@@ -23,7 +24,7 @@ import { RunSummary } from './run-summary';
  */
 @Injectable()
 export class PrecomputeEngine {
-  private lastYield = Date.now();
+  private readonly turns = new EventLoopTurns();
 
   constructor(
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
@@ -115,7 +116,8 @@ export class PrecomputeEngine {
           summary.skipped++;
           continue;
         }
-        if (this.yieldDue()) await this.yieldToEventLoop();
+        // Instant handlers would otherwise run the whole plan in microtasks, starving timers (the file lock's refresh) and live requests
+        if (this.turns.due()) await this.turns.take();
         const unchanged = () => this.store.get(combination.key) === selected.get(combination.key);
         // Stored meanwhile by a live request or another process
         if (!unchanged()) {
@@ -138,20 +140,6 @@ export class PrecomputeEngine {
     };
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
     return deferred;
-  }
-
-  /**
-   * Instant handlers would otherwise run the whole plan in microtasks, starving
-   * timers (the file lock's refresh) and, in background mode, live requests.
-   */
-  private async yieldToEventLoop(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
-    this.lastYield = Date.now();
-  }
-
-  /** Checked before awaiting: an await per combination costs a promise and a turn of the microtask queue. */
-  private yieldDue(): boolean {
-    return Date.now() - this.lastYield >= 20;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import { Computations } from '../engine/combination-runner';
+import { EventLoopTurns, selectInTurns, someInTurns } from '../engine/event-loop-turns';
 import { HandlerPlans, type Combination } from '../engine/handler-plans';
 import { backoffMs } from '../engine/retry';
 import { SWEEP_MS } from '../precompute.constants';
@@ -29,6 +30,7 @@ export class RefreshScheduler implements OnApplicationShutdown {
   /** Keys whose refresh failed: when to try again, and how many failures so far. */
   private readonly backoff = new Map<string, { retryAt: number; failures: number }>();
   private stopped = false;
+  private readonly turns = new EventLoopTurns();
   /** Edited entries already reported, so each is logged once. */
   private readonly reportedEdits = new WeakSet<CacheEntry>();
 
@@ -81,22 +83,27 @@ export class RefreshScheduler implements OnApplicationShutdown {
     const reread = new Set<unknown>();
     for (const handler of this.handlers) {
       if (!(await this.rereadDomains(handler, now, reread))) continue;
-      const stale: Combination[] = [];
       let outdated = false;
-      for (const combination of this.plans.of(handler)) {
-        const entry = this.store.get(combination.key);
-        if (!entry || !this.policy.isStale(handler, entry, now) || !this.due(combination.key, now)) continue;
-        // Hand edits stay: report each once, and do not even queue them
-        if (isEdited(entry)) {
-          if (!this.reportedEdits.has(entry)) {
-            this.reportedEdits.add(entry);
-            this.logger.log(`Kept the hand-edited entry ${combination.key}, although it is stale; refresh with { force: true } to replace it`);
+      // A walk over every combination: a million of them would hold the event loop for a second without turns
+      const stale = await selectInTurns(
+        this.plans.of(handler),
+        (combination) => {
+          const entry = this.store.get(combination.key);
+          if (!entry || !this.policy.isStale(handler, entry, now) || !this.due(combination.key, now)) return false;
+          // Hand edits stay: report each once, and do not even queue them
+          if (isEdited(entry)) {
+            if (!this.reportedEdits.has(entry)) {
+              this.reportedEdits.add(entry);
+              this.logger.log(`Kept the hand-edited entry ${combination.key}, although it is stale; refresh with { force: true } to replace it`);
+            }
+            return false;
           }
-          continue;
-        }
-        outdated ||= this.policy.isOutdated(handler, entry);
-        stale.push(combination);
-      }
+          outdated ||= this.policy.isOutdated(handler, entry);
+          return true;
+        },
+        this.turns,
+      );
+      if (this.stopped) return;
       if (stale.length) await this.refreshInBackground(stale, outdated ? 'new version' : 'stale');
     }
   }
@@ -110,10 +117,14 @@ export class RefreshScheduler implements OnApplicationShutdown {
   private async rereadDomains(handler: PrecomputedHandler, now: number, reread: Set<unknown>): Promise<boolean> {
     const source = handler.plan.source;
     if (!source.dynamic || reread.has(source)) return reread.has(source) ? handler.plan.failure === undefined : true;
-    const anyStale = this.plans.of(handler).some((combination) => {
-      const entry = this.store.get(combination.key);
-      return entry !== undefined && this.policy.isStale(handler, entry, now) && !isEdited(entry);
-    });
+    const anyStale = await someInTurns(
+      this.plans.of(handler),
+      (combination) => {
+        const entry = this.store.get(combination.key);
+        return entry !== undefined && this.policy.isStale(handler, entry, now) && !isEdited(entry);
+      },
+      this.turns,
+    );
     if (!anyStale) return true;
     reread.add(source);
     const result = await this.domains.reevaluate(this.handlers.filter((candidate) => candidate.plan.source === source));
