@@ -6,10 +6,11 @@
 import { afterAll, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { tempDir } from './helpers/temp-dir';
 
-const repo = join(import.meta.dirname, '..');
+// Jest runs from the repository's root, as the other process specs assume
+const repo = resolve('.');
 const copy = tempDir('precompute-pack-');
 afterAll(() => copy.cleanup());
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createEntry, entryOf, type CacheEntry } from '../storage/cache-entry';
-import { entryFigures, figuresHold } from './entry-figures';
+import { COSTLY_COUNT_MS, COUNT_SPACING, entryFigures, figuresHold } from './entry-figures';
 
 const HOUR = 3_600_000;
 
@@ -74,7 +74,8 @@ describe('entryFigures, whatever the order of the entries', () => {
 describe('figuresHold', () => {
   const plan = [1, 2];
   const figures = { cached: 1, stale: 0, bytes: 1, answered: {}, freshUntil: 1000 };
-  const last = { plan, generation: 7, figures };
+  // A cheap count (a small cache): exact on every call
+  const last = { plan, generation: 7, figures, countedAt: 400, countMs: 2 };
 
   it('holds while the plan, the store and the time let nothing change', () => {
     expect(figuresHold(last, { plan, generation: 7 }, 1000)).toBe(true);
@@ -91,6 +92,45 @@ describe('figuresHold', () => {
   });
 
   it('does not hold for figures counted from a store that reports no changes', () => {
-    expect(figuresHold({ plan, figures }, { plan, generation: undefined }, 0)).toBe(false);
+    expect(figuresHold({ plan, figures, countedAt: 0, countMs: 0 }, { plan, generation: undefined }, 0)).toBe(false);
+  });
+
+  describe('after a costly count (a large cache)', () => {
+    const costly = { ...last, countedAt: 10_000, countMs: COSTLY_COUNT_MS };
+    const spaced = COSTLY_COUNT_MS * COUNT_SPACING;
+
+    it('holds for COUNT_SPACING times its length, though the store changed, reports no changes or an entry turned stale', () => {
+      for (const current of [
+        { plan, generation: 8 },
+        { plan, generation: undefined },
+      ]) {
+        expect(figuresHold(costly, current, 10_000)).toBe(true);
+        expect(figuresHold(costly, current, 10_000 + spaced - 1)).toBe(true);
+      }
+      expect(figuresHold({ ...costly, figures: { ...figures, freshUntil: 10_001 } }, { plan, generation: 7 }, 10_500)).toBe(true);
+    });
+
+    it('then counts again as soon as anything changed', () => {
+      expect(figuresHold(costly, { plan, generation: 8 }, 10_000 + spaced)).toBe(false);
+      expect(figuresHold(costly, { plan, generation: undefined }, 10_000 + spaced)).toBe(false);
+      // Nothing changed in the store, but an entry turned stale (at 1000): counted again
+      expect(figuresHold(costly, { plan, generation: 7 }, 10_000 + spaced)).toBe(false);
+      // Nothing changed at all: still holds, as after a cheap count
+      expect(figuresHold({ ...costly, figures: { ...figures, freshUntil: undefined } }, { plan, generation: 7 }, 10_000 + spaced)).toBe(true);
+    });
+
+    it('is spaced by its own length: a count twice as long holds twice as long', () => {
+      const longer = { ...costly, countMs: 2 * COSTLY_COUNT_MS };
+      expect(figuresHold(longer, { plan, generation: 8 }, 10_000 + 2 * spaced - 1)).toBe(true);
+      expect(figuresHold(longer, { plan, generation: 8 }, 10_000 + 2 * spaced)).toBe(false);
+    });
+
+    it('a count just under the threshold is not spaced: the next change shows at once', () => {
+      expect(figuresHold({ ...costly, countMs: COSTLY_COUNT_MS - 1 }, { plan, generation: 8 }, 10_001)).toBe(false);
+    });
+
+    it('another plan is counted at once, however costly the count', () => {
+      expect(figuresHold(costly, { plan: [1, 2], generation: 7 }, 10_001)).toBe(false);
+    });
   });
 });

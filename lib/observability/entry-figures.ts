@@ -61,22 +61,36 @@ export function entryFigures(
   return { cached, stale, bytes, answered, ...(nextStaleAt === undefined ? {} : { nextStaleAt }), ...(freshUntil === undefined ? {} : { freshUntil }) };
 }
 
-/** Figures with what they were counted from: a handler's plan, and the store's `generation()` then. */
+/** Figures with what they were counted from: a handler's plan, and the store's `generation()` then, and what the count cost. */
 export interface CountedFigures {
   readonly plan: readonly unknown[];
   readonly generation?: number;
   readonly figures: EntryFigures;
+  /** Epoch ms when they were counted. */
+  readonly countedAt: number;
+  /** How long the count held the event loop, in ms. */
+  readonly countMs: number;
 }
+
+/** A count that took this long (about 30,000 entries and more) is one to space out. */
+export const COSTLY_COUNT_MS = 50;
+/** A costly count is repeated no sooner than this many times its length after it: counting then takes at most 1/20 of the time. */
+export const COUNT_SPACING = 20;
 
 /**
  * Whether figures counted before still hold `now`: the same plan, a store that
  * reports its changes and reports none since, and no entry past its TTL since.
+ * Or, for a costly count, while it is recent: health checks, status calls and
+ * metrics scrapes during a refresh of a large cache would otherwise each block
+ * the event loop for a whole count, so their figures may lag by up to
+ * COUNT_SPACING times the count's length (about 10 s at 300,000 entries).
  */
 export function figuresHold(last: CountedFigures, current: { readonly plan: readonly unknown[]; readonly generation?: number }, now: number): boolean {
+  if (last.plan !== current.plan) return false;
+  if (last.countMs >= COSTLY_COUNT_MS && now - last.countedAt < last.countMs * COUNT_SPACING) return true;
   return (
     current.generation !== undefined &&
     last.generation === current.generation &&
-    last.plan === current.plan &&
     (last.figures.freshUntil === undefined || now <= last.figures.freshUntil)
   );
 }

@@ -34,15 +34,17 @@ export class PrecomputeStatusCollector {
   /**
    * Entries held for a handler: count, stale, bytes, 4xx answers, when the next
    * one turns stale. Counted in one pass over the plan, then reused while the
-   * store reports no change (`generation()`) and no entry turned stale: health
-   * checks and gauges poll this, and a pass over a million entries takes most
-   * of a second.
+   * store reports no change (`generation()`) and no entry turned stale, and
+   * for a while after a costly count (`figuresHold`): health checks and gauges
+   * poll this, and a pass over a million entries takes most of a second.
    */
   figures(handler: PrecomputedHandler): EntryFigures {
     const plan = this.plans.of(handler);
     const generation = this.store.generation?.();
     const last = this.counted.get(handler);
-    if (last && figuresHold(last, { plan, generation }, Date.now())) return last.figures;
+    const now = Date.now();
+    if (last && figuresHold(last, { plan, generation }, now)) return last.figures;
+    const started = performance.now();
     const figures = entryFigures(
       (function* (store: PrecomputeStore) {
         for (const combination of plan) yield store.get(combination.key);
@@ -50,7 +52,7 @@ export class PrecomputeStatusCollector {
       this.policy.ttlMs(handler),
       (entry) => this.policy.isStale(handler, entry),
     );
-    this.counted.set(handler, { plan, generation, figures });
+    this.counted.set(handler, { plan, generation, figures, countedAt: now, countMs: performance.now() - started });
     return figures;
   }
 
