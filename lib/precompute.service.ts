@@ -111,7 +111,11 @@ export class PrecomputeService {
     this.combinationsOf(target, handlers);
     const domains = await this.domains.reevaluate(handlers);
     const refreshed = handlers.filter((handler) => !domains.failed(handler));
-    const summary = await this.queue.refresh(this.combinationsOf(target, refreshed), { force: options.force, reason: 'on demand' });
+    const summary = await this.queue.refresh(this.combinationsOf(target, refreshed), {
+      force: options.force,
+      reason: 'on demand',
+      leftAtShutdown: 'not refreshed: they keep their values until refresh() is called again',
+    });
     return withDomainFailures(summary, domains);
   }
 

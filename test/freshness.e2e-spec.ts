@@ -195,7 +195,7 @@ describe.each(VARIANTS)('keeping data fresh (%s, earlyHits: %s)', (adapter: Adap
     expect(readFileSync(journal, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
-  it('a refresh the shutdown cuts short says how many it left for the next start', async () => {
+  it('a refresh on demand the shutdown cuts short says how many it left, and that they keep their values', async () => {
     closeGate();
     const { service, logger } = await start(ReportController, { concurrency: 1 });
     const refreshing = service.refresh();
@@ -205,7 +205,7 @@ describe.each(VARIANTS)('keeping data fresh (%s, earlyHits: %s)', (adapter: Adap
     await closing;
     await refreshing;
     expect(calls.count()).toBe(1);
-    expect(logger.lines.some((line) => line.includes('Refreshed 6 combinations (on demand): computed 1, failed 0') && line.includes('; 5 left for the next start (the app shut down)'))).toBe(true);
+    expect(logger.lines.some((line) => line.includes('Refreshed 6 combinations (on demand): computed 1, failed 0') && line.includes('; 5 not refreshed: they keep their values until refresh() is called again (the app shut down)'))).toBe(true);
   });
 
   it('invalidate() drops entries: the next request runs live and stores its result', async () => {

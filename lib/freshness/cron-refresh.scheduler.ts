@@ -101,7 +101,11 @@ export class CronRefreshScheduler implements OnApplicationShutdown {
       const domains = await this.domains.reevaluate(job.handlers);
       const combinations = job.handlers.filter((handler) => !domains.failed(handler)).flatMap((handler) => [...this.plans.of(handler)]);
       const summary = withDomainFailures(
-        await this.queue.refresh(combinations, { reason: `refreshCron ${job.schedule.expression}, due ${due.toISOString()}`, computedBefore: due.getTime() }),
+        await this.queue.refresh(combinations, {
+          reason: `refreshCron ${job.schedule.expression}, due ${due.toISOString()}`,
+          computedBefore: due.getTime(),
+          leftAtShutdown: 'not refreshed until the next scheduled run',
+        }),
         domains,
       );
       if (summary.failed > 0) this.logger.warn(messages.cronRefreshFailed(job.name, summary.failed, job.next?.toISOString() ?? 'never'));

@@ -3,6 +3,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { DEFERRED_RETRY_MS, underClaim } from '../engine/claimed';
 import { CombinationRunner, Computations, type Outcome } from '../engine/combination-runner';
 import { errorMessage } from '../engine/error-message';
+import { EventLoopTurns, selectInTurns } from '../engine/event-loop-turns';
 import type { Combination } from '../engine/handler-plans';
 import { formatDuration } from '../engine/progress-reporter';
 import { RunSummary } from '../engine/run-summary';
@@ -30,6 +31,13 @@ export interface RefreshRequest {
    * the first to claim a key computes it and the others find it done.
    */
   readonly computedBefore?: number;
+  /**
+   * What becomes of the combinations a shutdown leaves unrefreshed, for the
+   * log; by default the next start refreshes them (stale, outdated or missing
+   * entries are). A refresh asked for on demand or by a schedule is not
+   * remembered across a restart, so it says what is left instead.
+   */
+  readonly leftAtShutdown?: string;
 }
 
 /**
@@ -42,6 +50,7 @@ export interface RefreshRequest {
 @Injectable()
 export class RefreshQueue {
   private readonly limit: LimitFunction;
+  private readonly turns = new EventLoopTurns();
 
   constructor(
     @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
@@ -57,27 +66,29 @@ export class RefreshQueue {
 
   async refresh(combinations: readonly Combination[], request: RefreshRequest): Promise<PrecomputeSummary> {
     const summary = new RunSummary();
-    const queued: Combination[] = [];
-    for (const combination of combinations) {
-      const current = this.store.get(combination.key);
-      if (current && !request.force && isEdited(current)) {
+    // Telling hand edits apart hashes every body: 2 s for 200,000 entries of 1 KB, in turns of the event loop
+    const queued = await selectInTurns(
+      combinations,
+      (combination) => {
+        const current = this.store.get(combination.key);
+        if (!current || request.force || !isEdited(current)) return true;
         this.logger.log(`Kept the hand-edited entry ${combination.key} (${request.reason} refresh); refresh with { force: true } to replace it`);
         summary.skipped++;
-      } else {
-        queued.push(combination);
-      }
-    }
+        return false;
+      },
+      this.turns,
+    );
     const outcomes = await Promise.all(queued.map((combination) => this.enqueue(combination, request)));
     outcomes.forEach((outcome, index) => summary.add(queued[index].key, outcome));
     const done = summary.done();
     this.metrics.refreshed(request.reason, queued.map((combination, index) => ({ handler: combination.handler, outcome: outcomes[index] })), done.durationMs);
     if (queued.length > 0) {
-      // A refresh the app's shutdown cut short says so: the rest is refreshed at the next start
+      // A refresh the app's shutdown cut short says so, and what becomes of the rest
       const leftForShutdown = outcomes.filter((outcome) => 'skipped' in outcome && outcome.skipped === 'shutting down').length;
       this.logger.log(
         `Refreshed ${queued.length} combination${queued.length === 1 ? '' : 's'} (${request.reason}): ` +
           `computed ${done.computed}, failed ${done.failed} in ${formatDuration(done.durationMs)}` +
-          (leftForShutdown ? `; ${leftForShutdown} left for the next start (the app shut down)` : ''),
+          (leftForShutdown ? `; ${leftForShutdown} ${request.leftAtShutdown ?? 'left for the next start'} (the app shut down)` : ''),
       );
     }
     await this.foldAfterLargeRun(done.computed);
