@@ -235,6 +235,9 @@ export const messages = {
   cronRefreshFailed: (handler: string, failed: number, next: string) =>
     `${handler}: the scheduled refresh (refreshCron) ended with ${failed} failure${failed === 1 ? '' : 's'}; ` +
     `the previous values are still served. Next run at ${next}.`,
+  cronCatchUp: (handler: string, due: string) =>
+    `${handler}: entries are older than the scheduled refresh (refreshCron) due at ${due}, which was missed while the app was down or cut short ` +
+    'by its shutdown: refreshing them now (entries computed since are left alone).',
   // Observability: the status page (lib/status-page)
   statusPageWithoutGuard: (path: string, environment: string | undefined) =>
     `PrecomputeModule: statusPage at ${path} has no guard, and NODE_ENV is ${environment === undefined ? 'not set' : `"${environment}"`}. ` +

@@ -61,7 +61,18 @@ class ReportV2Controller {
   }
 }
 
+/** The same route with no TTL and no version: the file's entries are current for it, and only a schedule refreshes them. */
+@Controller('report')
+class ReportOnScheduleController {
+  @Get()
+  @Precomputed()
+  get(@Query() query: ReportQuery) {
+    return compute('scheduled', query);
+  }
+}
+
 const EMEA_1 = 'GET /report?region=EMEA&store=1';
+const APAC_2 = 'GET /report?region=APAC&store=2';
 
 /** Every adapter, served before Nest's router (the default here: nothing else applies) and by the interceptor. */
 const VARIANTS = ADAPTERS.flatMap((adapter) => [
@@ -86,6 +97,12 @@ describe.each(VARIANTS)('keeping data fresh (%s, earlyHits: %s)', (adapter: Adap
   const age = () => {
     const document = JSON.parse(readFileSync(file(), 'utf8'));
     for (const entry of Object.values<{ computedAt: string }>(document.entries)) entry.computedAt = '2000-01-01T00:00:00.000Z';
+    writeFileSync(file(), JSON.stringify(document, null, 2));
+  };
+  /** Makes these entries look computed at `at` (not an edit). */
+  const computedAt = (at: string, ...keys: string[]) => {
+    const document = JSON.parse(readFileSync(file(), 'utf8'));
+    for (const key of keys) document.entries[key].computedAt = at;
     writeFileSync(file(), JSON.stringify(document, null, 2));
   };
   const edit = (key: string, value: unknown) => {
@@ -193,6 +210,33 @@ describe.each(VARIANTS)('keeping data fresh (%s, earlyHits: %s)', (adapter: Adap
     // One of six: the file keeps the older value, the journal holds the new one
     expect(inFile().filter((value) => value === 3)).toHaveLength(0);
     expect(readFileSync(journal, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a refreshCron run missed while the app was down (or cut short) is made up at start, for the entries computed before it only', async () => {
+    // The yearly run due 1 January: two entries are older than it, the other four newer (computed by beforeEach)
+    computedAt('2025-06-01T00:00:00.000Z', EMEA_1, APAC_2);
+    generation = 2;
+    const { logger } = await start(ReportOnScheduleController, { refreshCron: '0 0 1 1 *', refreshTimeZone: 'UTC' });
+    const due = `${new Date().getUTCFullYear()}-01-01T00:00:00.000Z`;
+    await logger.waitFor(`entries are older than the scheduled refresh (refreshCron) due at ${due}, which was missed while the app was down or cut short`);
+    await logger.waitFor(`Refreshed 6 combinations (refreshCron 0 0 1 1 *, due ${due}): computed 2, failed 0`);
+    expect(calls.count('scheduled')).toBe(2);
+    expect((await get('/report?store=1&region=EMEA').expect(200)).body.generation).toBe(2);
+    expect((await get('/report?store=2&region=APAC').expect(200)).body.generation).toBe(2);
+    expect((await get('/report?store=1&region=APAC').expect(200)).body.generation).toBe(1);
+  });
+
+  it('no run is made up when every entry is newer than the schedule\'s last time, or the only older one is a hand edit', async () => {
+    computedAt('2025-06-01T00:00:00.000Z', EMEA_1);
+    edit(EMEA_1, { edited: true });
+    generation = 2;
+    const { logger } = await start(ReportOnScheduleController, { refreshCron: '0 0 1 1 *', refreshTimeZone: 'UTC' });
+    await app?.get(PrecomputeService).whenReady();
+    // Served after the check at start, which takes no turn of the event loop for six entries
+    expect((await get('/report?store=1&region=EMEA').expect(200)).body).toEqual({ edited: true });
+    expect((await get('/report?store=2&region=APAC').expect(200)).body.generation).toBe(1);
+    expect(calls.count()).toBe(0);
+    expect(logger.lines.join('\n')).not.toContain('entries are older than the scheduled refresh');
   });
 
   it('a refresh on demand the shutdown cuts short says how many it left, and that they keep their values', async () => {

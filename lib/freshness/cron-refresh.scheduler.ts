@@ -1,11 +1,14 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { PrecomputedHandler } from '../discovery/precomputed-handler';
 import { errorMessage } from '../engine/error-message';
+import { EventLoopTurns, someInTurns } from '../engine/event-loop-turns';
 import { HandlerPlans } from '../engine/handler-plans';
 import type { DomainSource } from '../plan/handler-plan';
 import { PrecomputeLogger } from '../precompute.logger';
 import { messages } from '../precompute.messages';
 import { PRECOMPUTE_OPTIONS, type ResolvedOptions } from '../precompute.options';
+import { isEdited } from '../storage/cache-entry';
+import { PRECOMPUTE_STORE, type PrecomputeStore } from '../storage/precompute-store.interface';
 import { CronSchedule } from './cron-schedule';
 import { DomainRefresh, withDomainFailures } from './domain-refresh';
 import { RefreshQueue } from './refresh-queue';
@@ -35,6 +38,7 @@ interface CronJob {
 export class CronRefreshScheduler implements OnApplicationShutdown {
   private readonly jobs = new Map<DomainSource, CronJob>();
   private stopped = false;
+  private readonly turns = new EventLoopTurns();
 
   constructor(
     private readonly queue: RefreshQueue,
@@ -42,6 +46,7 @@ export class CronRefreshScheduler implements OnApplicationShutdown {
     private readonly domains: DomainRefresh,
     @Inject(PRECOMPUTE_OPTIONS) private readonly options: ResolvedOptions,
     private readonly logger: PrecomputeLogger,
+    @Inject(PRECOMPUTE_STORE) private readonly store: PrecomputeStore,
   ) {}
 
   /** Arms the timers of the handlers that have a `refreshCron` (their own or the module's). */
@@ -60,7 +65,37 @@ export class CronRefreshScheduler implements OnApplicationShutdown {
       const schedule = new CronSchedule(expression, timeZone, `${source.target.name}: refreshCron`);
       this.jobs.set(source, { name: source.target.name, schedule, handlers: [handler], running: false });
     }
-    for (const job of this.jobs.values()) this.arm(job);
+    for (const job of this.jobs.values()) {
+      this.arm(job);
+      void this.catchUp(job);
+    }
+  }
+
+  /**
+   * A run due while the app was down, or cut short by its shutdown, is made up
+   * at start: when an entry of the job was computed before the schedule last
+   * fired, the job runs for that time (entries computed since are left alone).
+   */
+  private async catchUp(job: CronJob): Promise<void> {
+    const due = job.schedule.previous(new Date());
+    if (due === undefined) return;
+    const before = due.getTime();
+    for (const handler of job.handlers) {
+      const behind = await someInTurns(
+        this.plans.of(handler),
+        (combination) => {
+          const entry = this.store.get(combination.key);
+          // A hand edit is never refreshed: an old one asks for no run
+          return entry !== undefined && entry.computedAt < before && !isEdited(entry);
+        },
+        this.turns,
+      );
+      if (this.stopped) return;
+      if (behind) {
+        this.logger.log(messages.cronCatchUp(job.name, due.toISOString()));
+        return this.fire(job, due);
+      }
+    }
   }
 
   /** When the handler's next scheduled refresh is due, or undefined without a `refreshCron`. */
@@ -104,7 +139,6 @@ export class CronRefreshScheduler implements OnApplicationShutdown {
         await this.queue.refresh(combinations, {
           reason: `refreshCron ${job.schedule.expression}, due ${due.toISOString()}`,
           computedBefore: due.getTime(),
-          leftAtShutdown: 'not refreshed until the next scheduled run',
         }),
         domains,
       );

@@ -26,6 +26,21 @@ describe('CronSchedule', () => {
     expect(new CronSchedule('@daily', 'UTC').next(new Date('2026-01-01T12:00:00Z')).toISOString()).toBe('2026-01-02T00:00:00.000Z');
   });
 
+  it('gives the last run strictly before a time, looking back as far as the schedule needs', () => {
+    const previous = (expression: string, before: string, timeZone = 'UTC') => new CronSchedule(expression, timeZone).previous(new Date(before))?.toISOString();
+    expect(previous('0 2 * * *', '2026-01-01T02:00:00.001Z')).toBe('2026-01-01T02:00:00.000Z');
+    expect(previous('0 2 * * *', '2026-01-01T02:00:00.000Z')).toBe('2025-12-31T02:00:00.000Z');
+    expect(previous('*/10 * * * * *', '2026-01-01T00:00:59.500Z')).toBe('2026-01-01T00:00:50.000Z');
+    expect(previous('0 0 1 1 *', '2026-11-28T00:00:00.000Z')).toBe('2026-01-01T00:00:00.000Z');
+    // A leap day: almost four years back
+    expect(previous('0 0 29 2 *', '2028-02-28T00:00:00.000Z')).toBe('2024-02-29T00:00:00.000Z');
+    // Dense, then silent: every minute of working hours, asked on a Saturday (more firings in the day than are walked one by one)
+    expect(previous('* 9-17 * * 1-5', '2026-11-28T12:00:00.000Z')).toBe('2026-11-27T17:59:00.000Z');
+    expect(previous('* 9-17 * * 1-5', '2026-11-27T12:00:30.000Z')).toBe('2026-11-27T12:00:00.000Z');
+    // In the schedule's time zone: 02:00 in Paris is 01:00 UTC in winter
+    expect(previous('0 2 * * *', '2026-01-10T12:00:00.000Z', 'Europe/Paris')).toBe('2026-01-10T01:00:00.000Z');
+  });
+
   it('refuses invalid expressions and zones with a message saying where and how to fix it', () => {
     expect(() => new CronSchedule('61 * * * *', undefined, 'SalesController.get: @Precomputed({ refreshCron })')).toThrow(
       'SalesController.get: @Precomputed({ refreshCron }): "61 * * * *" is not a valid cron expression (Field value (61) is out of range). Use five fields',

@@ -1,6 +1,13 @@
 import { CronTime } from 'cron';
 import { messages } from '../precompute.messages';
 
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+/** How far back `previous` looks, widening until it finds a firing: up to four years and a day (a 29 February). */
+/** Firings walked one by one before `previous` halves the rest of its window. */
+const WALK_STEPS = 8;
+const LOOK_BACK_MS = [MINUTE, 10 * MINUTE, 60 * MINUTE, 6 * 60 * MINUTE, DAY, 7 * DAY, 32 * DAY, 367 * DAY, 4 * 366 * DAY + DAY];
+
 /**
  * When a cron expression fires, in a time zone: the pure part of scheduled
  * refreshes (`refreshCron`). Parsing and time arithmetic are the `cron`
@@ -38,6 +45,38 @@ export class CronSchedule {
   /** The first time strictly after `after` at which the expression fires. */
   next(after: Date): Date {
     return this.time.getNextDateFrom(after, this.timeZone).toJSDate();
+  }
+
+  /**
+   * The last time strictly before `before` at which the expression fired
+   * (a run missed while the app was down, or cut short by its shutdown, is
+   * made up from it); undefined when it did not fire in the four years and a
+   * day before.
+   */
+  previous(before: Date): Date | undefined {
+    const end = before.getTime();
+    for (const window of LOOK_BACK_MS) {
+      let fired = this.next(new Date(end - window));
+      if (fired.getTime() >= end) continue;
+      // The last firing in the window: a few steps from firing to firing (each `next` takes a millisecond or two)...
+      for (let step = 0; step < WALK_STEPS; step++) {
+        const later = this.next(fired);
+        if (later.getTime() >= end) return fired;
+        fired = later;
+      }
+      // ...then, for a dense schedule (every minute of working days), by halving: the latest time whose next firing is still before `end`
+      let from = fired.getTime();
+      let to = end;
+      while (to - from > 1) {
+        const middle = Math.floor((from + to) / 2);
+        if (this.next(new Date(middle)).getTime() < end) from = middle;
+        else to = middle;
+      }
+      return this.next(new Date(from));
+    }
+    // Not reached near now: every expression fires within four years and a day (a 29 February), and the cron package looks no
+    // further than 8 years from now (around 2100, which is no leap year, a leap-day schedule would get here)
+    return undefined;
   }
 
   /** Milliseconds from `now` to the next run (what a timer waits). */
