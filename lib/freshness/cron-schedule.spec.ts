@@ -37,6 +37,8 @@ describe('CronSchedule', () => {
     // Dense, then silent: every minute of working hours, asked on a Saturday (more firings in the day than are walked one by one)
     expect(previous('* 9-17 * * 1-5', '2026-11-28T12:00:00.000Z')).toBe('2026-11-27T17:59:00.000Z');
     expect(previous('* 9-17 * * 1-5', '2026-11-27T12:00:30.000Z')).toBe('2026-11-27T12:00:00.000Z');
+    // Exactly at a firing, past the firings walked one by one: strictly before it
+    expect(previous('* 9-17 * * 1-5', '2026-11-27T12:00:00.000Z')).toBe('2026-11-27T11:59:00.000Z');
     // In the schedule's time zone: 02:00 in Paris is 01:00 UTC in winter
     expect(previous('0 2 * * *', '2026-01-10T12:00:00.000Z', 'Europe/Paris')).toBe('2026-01-10T01:00:00.000Z');
   });

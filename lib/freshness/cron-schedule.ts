@@ -59,13 +59,15 @@ export class CronSchedule {
       let fired = this.next(new Date(end - window));
       if (fired.getTime() >= end) continue;
       // The last firing in the window: a few steps from firing to firing (each `next` takes a millisecond or two)...
+      // Stryker disable next-line EqualityOperator,UpdateOperator,ConditionalExpression,BlockStatement: how many firings are walked before halving (none, or all): speed only, the same last firing either way
       for (let step = 0; step < WALK_STEPS; step++) {
         const later = this.next(fired);
         if (later.getTime() >= end) return fired;
         fired = later;
       }
       // ...then, for a dense schedule (every minute of working days), by halving: the latest time whose next firing is still before `end`
-      let from = fired.getTime();
+      // `from` keeps a time whose next firing is before `end` (the one walked to last), `to` one whose next firing is not
+      let from = fired.getTime() - 1;
       let to = end;
       while (to - from > 1) {
         const middle = Math.floor((from + to) / 2);
