@@ -34,8 +34,8 @@ export interface RefreshRequest {
   /**
    * What becomes of the combinations a shutdown leaves unrefreshed, for the
    * log; by default the next start refreshes them (stale, outdated or missing
-   * entries are). A refresh asked for on demand or by a schedule is not
-   * remembered across a restart, so it says what is left instead.
+   * entries are, and a `refreshCron` run is made up). A refresh asked for on
+   * demand is not remembered across a restart, so it says what is left instead.
    */
   readonly leftAtShutdown?: string;
 }
